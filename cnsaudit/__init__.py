@@ -1,0 +1,1 @@
+"""Shared computation for the CNS kinase-inhibitor evidence audit."""

@@ -1,0 +1,367 @@
+"""The claims audit: run every applicable check on each claim and derive exactly one verdict.
+
+A claim row records what a guide prints; the evidence row it links to records what the primary
+source prints (or that it was not found). Nothing here knows which verdict a claim "should" get:
+the verdict follows from the checks, so changing a number in `data/` changes the verdict.
+
+Verdicts, strongest first:
+
+- ``contradicted``: the primary source prints something else (value, n, interval, conditions).
+- ``inconsistent``: the guide's own figures do not agree (rounding, granularity, sums, intervals).
+- ``unverified``: the primary figure was not found, so only internal checks could be run.
+- ``caveat``: reproduced, but the primary source qualifies it in a way the guide leaves out.
+- ``consistent``: reproduced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import stats
+from .data import Tables
+from .printed import parse, same_figure
+
+VERDICTS = ("consistent", "caveat", "unverified", "inconsistent", "contradicted")
+# Which verdict each kind of failed check leads to, strongest first.
+_PRECEDENCE = ("contradicted", "inconsistent", "unverified", "caveat")
+
+COLUMNS = ["claim_id", "guide", "location", "claim", "reported", "recomputed", "primary",
+           "verdict", "checks", "reason", "drug", "quantity", "fact_id", "ref", "status"]
+
+
+@dataclass
+class Check:
+    """One check on one claim. `effect` is the verdict a failure leads to (None: it passed)."""
+
+    name: str
+    passed: bool
+    detail: str
+    effect: str | None = None
+    recomputed: str | None = None
+    quiet: bool = False  # left out of the one-line reason when it passes
+
+
+@dataclass
+class Finding:
+    claim: dict
+    fact: dict
+    checks: list[Check] = field(default_factory=list)
+
+    def add(self, name, passed, detail, effect_if_failed, recomputed=None, quiet=False):
+        effect = None if passed else effect_if_failed
+        self.checks.append(Check(name, passed, detail, effect, recomputed, quiet))
+
+    @property
+    def verdict(self) -> str:
+        effects = {c.effect for c in self.checks if c.effect}
+        for verdict in _PRECEDENCE:
+            if verdict in effects:
+                return verdict
+        return "consistent"
+
+    @property
+    def reason(self) -> str:
+        verdict = self.verdict
+        parts = [c.detail for c in self.checks if c.effect == verdict]
+        if verdict in ("unverified", "consistent", "caveat"):
+            parts += [c.detail for c in self.checks if c.passed and not c.quiet]
+        if verdict == "unverified" and _get(self.fact, "note"):
+            parts.append(self.fact["note"])
+        return "; ".join(parts) if parts else "reproduced"
+
+
+def _get(row: dict, key: str):
+    value = row.get(key)
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def _int(row: dict, key: str) -> int | None:
+    value = _get(row, key)
+    return None if value is None else int(value)
+
+
+def _level(row: dict) -> float:
+    return int(_get(row, "ci_level") or 95) / 100
+
+
+def _fmt_pct(k: int, n: int) -> str:
+    return f"{k}/{n} = {float(stats.percent(k, n)):.2f}%"
+
+
+# --- internal checks (the guide against itself) ---------------------------------------------------
+
+
+def _check_percent(f: Finding) -> None:
+    c = f.claim
+    if c["value_type"] != "percent":
+        return
+    reported, n, k = c["reported"], _int(c, "n"), _int(c, "k")
+    if n is not None and k is not None:
+        rules = stats.rounds_to(stats.percent(k, n), reported)
+        f.add("percent from counts", bool(rules),
+              f"{_fmt_pct(k, n)} {'rounds to' if rules else 'does not round to'} {reported}%",
+              "inconsistent", _fmt_pct(k, n))
+    elif n is not None:
+        ks = stats.compatible_numerators(reported, n)
+        f.add("granularity", bool(ks),
+              f"{reported}% is attainable with n={n} only as k = {_list(ks)}" if ks
+              else f"no whole number of {n} patients gives {reported}%",
+              "inconsistent", ", ".join(_fmt_pct(k, n) for k in ks) or f"impossible with n={n}")
+
+
+def _list(ks: list[int]) -> str:
+    return ", ".join(str(k) for k in ks)
+
+
+def _check_claim_ci(f: Finding) -> None:
+    c = f.claim
+    if c["value_type"] != "percent" or _get(c, "ci_low") is None:
+        return
+    n, k = _int(c, "n"), _int(c, "k")
+    if n is None:
+        return
+    ks = [k] if k is not None else stats.compatible_numerators(c["reported"], n)
+    if len(ks) != 1:
+        return
+    methods = stats.ci_methods_reproducing(ks[0], n, c["ci_low"], c["ci_high"], _level(c))
+    f.add("interval", bool(methods),
+          f"{c['ci_low']}–{c['ci_high']} is reproduced for {ks[0]}/{n} by {' and '.join(methods)}"
+          if methods else f"neither an exact nor a Wilson interval for {ks[0]}/{n} gives "
+          f"{c['ci_low']}–{c['ci_high']}", "inconsistent")
+
+
+def _check_hazard_ratio(f: Finding) -> None:
+    c = f.claim
+    if c["value_type"] != "hazard_ratio" or _get(c, "ci_low") is None:
+        return
+    hr, lo, hi = c["reported"], c["ci_low"], c["ci_high"]
+    ok, gm = stats.hr_symmetry(hr, lo, hi)
+    f.add("log symmetry", ok,
+          f"HR {hr} {'is' if ok else 'is not'} the geometric mean of {lo}–{hi} ({gm:.3f})",
+          "inconsistent", f"√({lo}×{hi}) = {gm:.3f}")
+    p_lo, p_hi = stats.p_range_from_ci(hr, lo, hi, _level(c))
+    se = stats.se_from_ci(lo, hi, _level(c))
+    p_point = stats.p_from_ci(hr, lo, hi, _level(c))
+    recomputed = f"SE(log HR) = {se:.3f}, p = {p_point:.2g}"
+    if _get(c, "p") is not None:
+        agrees = stats.p_agrees(c["p"], p_lo, p_hi)
+        f.add("p from CI", agrees,
+              f"p recomputed from the CI is {p_point:.2g} (range {p_lo:.2g}–{p_hi:.2g}), "
+              f"{'in line with' if agrees else 'against'} the printed p {c['p']}",
+              "inconsistent", recomputed)
+    else:
+        f.checks.append(Check("p from CI", True, f"p recomputed from the CI is {p_point:.2g}",
+                              None, recomputed))
+
+
+def _sum_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None:
+    groups: dict[str, dict[str, list[dict]]] = {}
+    for c in claims.to_dict("records"):
+        for member in (_get(c, "sums") or "").split():
+            group, role = member.split(":")
+            groups.setdefault(group, {"total": [], "part": []})[role].append(c)
+    for group, members in sorted(groups.items()):
+        parts = [m["reported"] for m in members["part"]]
+        if members["total"]:
+            total = members["total"][0]["reported"]
+            ok, s, tol = stats.sum_of_parts(total, parts)
+            detail = f"{' + '.join(parts)} = {s} {'agrees with' if ok else 'does not match'} {total} (±{tol})"
+        else:
+            ok, s, tol = stats.adds_to_100(parts)
+            detail = f"{' + '.join(parts)} = {s} {'adds' if ok else 'does not add'} to 100 (±{tol})"
+        for m in members["total"] + members["part"]:
+            findings[m["claim_id"]].add(f"sum {group}", ok, detail, "inconsistent", f"sum = {s}")
+
+
+# --- primary checks (the guide against the primary source) -------------------------------------
+
+
+def _check_source(f: Finding) -> None:
+    fact = f.fact
+    if fact["status"] == "printed":
+        f.add("source", True, f"{fact['ref']} prints {fact['value']}", None, quiet=True)
+    elif fact["status"] == "derived":
+        f.add("source", False, f"{fact['ref']} does not print it; it can only be derived "
+              f"({_get(fact, 'note') or 'see chapter'})", "unverified")
+    else:
+        f.add("source", False, f"not found in {fact['ref']} ({fact['source_location']})", "unverified")
+
+
+def _check_value(f: Finding) -> None:
+    c, fact = f.claim, f.fact
+    if fact["status"] != "printed":
+        return
+    if c["value_type"] == "category":
+        ok = c["reported"].casefold() == fact["value"].casefold()
+    else:
+        ok = same_figure(parse(c["reported"]), parse(fact["value"]))
+    f.add("value", ok, f"guide {c['reported']}, {fact['ref']} {fact['value']}"
+          if not ok else f"{fact['ref']} prints {fact['value']}", "contradicted")
+
+
+def _check_counts(f: Finding) -> None:
+    c, fact = f.claim, f.fact
+    for key, label in (("n", "n"), ("k", "k")):
+        a, b = _int(c, key), _int(fact, key)
+        if a is not None and b is not None:
+            f.add(label, a == b, f"guide {label}={a}, {fact['ref']} {label}={b}", "contradicted")
+    # A percentage with no n in the guide must still be attainable for the primary's n.
+    if (c["value_type"] == "percent" and _int(c, "n") is None and _int(fact, "n") is not None
+            and _int(fact, "k") is None):
+        n = _int(fact, "n")
+        ks = stats.compatible_numerators(c["reported"], n)
+        f.add("granularity (primary n)", bool(ks),
+              f"{c['reported']}% fits n={n} ({fact['ref']}) only as k = {_list(ks)} (derived)"
+              if ks else f"no whole number of the {n} patients in {fact['ref']} gives {c['reported']}%",
+              "contradicted", ", ".join(_fmt_pct(k, n) for k in ks) + " (derived)" if ks else None)
+
+
+def _check_interval_and_p(f: Finding) -> None:
+    c, fact = f.claim, f.fact
+    if fact["status"] != "printed":
+        return
+    if _get(c, "ci_low") is not None and _get(fact, "ci_low") is not None:
+        ok = (same_figure(parse(c["ci_low"]), parse(fact["ci_low"]))
+              and same_figure(parse(c["ci_high"]), parse(fact["ci_high"])))
+        f.add("interval vs primary", ok, f"guide CI {c['ci_low']}–{c['ci_high']}, {fact['ref']} "
+              f"{fact['ci_low']}–{fact['ci_high']}", "contradicted")
+    if _get(c, "p") is not None and _get(fact, "p") is not None:
+        ok = same_figure(parse(c["p"]), parse(fact["p"]))
+        f.add("p vs primary", ok, f"guide p {c['p']}, {fact['ref']} p {fact['p']}", "contradicted")
+
+
+def _check_conditions(f: Finding) -> None:
+    c, fact = f.claim, f.fact
+    a, b = _get(c, "species"), _get(fact, "species")
+    if a and b:
+        f.add("species", a == b, f"guide {a}, {fact['ref']} {b}", "contradicted", quiet=True)
+    a, b = _get(c, "steady_state"), _get(fact, "steady_state")
+    stated = a in ("yes", "no")
+    if stated and b in ("yes", "no"):
+        f.add("steady state", a == b, f"guide steady state: {a}; {fact['ref']}: {b}", "contradicted",
+              quiet=True)
+    elif b == "no":
+        f.add("steady state", False, f"{fact['ref']} measured it before steady state; the guide does not say so",
+              "caveat")
+
+
+def _check_currency(f: Finding, evidence: pd.DataFrame) -> None:
+    fact = f.fact
+    series, cutoff = _get(fact, "series"), _get(fact, "cutoff")
+    if not series or not cutoff or fact["status"] != "printed":
+        return
+    same = evidence[(evidence["series"] == series) & (evidence["status"] == "printed")]
+    later = same[same["cutoff"].fillna("") > cutoff].sort_values("cutoff")
+    if later.empty:
+        f.add("currency", True, f"no later cut-off than {cutoff} found", None, quiet=True)
+        return
+    newer = "; ".join(f"{r.value}{'%' if r.unit == '%' else ''} (n={r.n}, cut-off {r.cutoff}, {r.ref})"
+                      for r in later.itertuples())
+    f.add("currency", False, f"newer data than the {cutoff} cut-off: {newer}", "caveat")
+
+
+def _compare_group_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None:
+    grouped = claims.dropna(subset=["compare_group"]).groupby("compare_group")
+    for group, members in grouped:
+        conditions = {}
+        for c in members.to_dict("records"):
+            fact = findings[c["claim_id"]].fact
+            conditions[c["claim_id"]] = (fact.get("drug"), _get(fact, "species"),
+                                         _get(fact, "steady_state"))
+        distinct = {v[1:] for v in conditions.values()}
+        if len(distinct) <= 1:
+            continue
+        described = ", ".join(sorted(f"{d} ({s or 'species not given'}, steady state: {ss or 'unknown'})"
+                                     for d, s, ss in conditions.values()))
+        for claim_id in conditions:
+            findings[claim_id].add("like with like", False,
+                                   f"shown side by side, but measured under different conditions: {described}",
+                                   "caveat")
+
+
+# --- the audit ---------------------------------------------------------------------------------
+
+
+def audit_findings(tables: Tables) -> list[Finding]:
+    facts = tables.evidence.set_index("fact_id", drop=False)
+    findings: dict[str, Finding] = {}
+    for c in tables.claims.to_dict("records"):
+        f = Finding(claim=c, fact=facts.loc[c["fact_id"]].to_dict())
+        _check_source(f)
+        _check_value(f)
+        _check_counts(f)
+        _check_interval_and_p(f)
+        _check_conditions(f)
+        _check_currency(f, tables.evidence)
+        _check_percent(f)
+        _check_claim_ci(f)
+        _check_hazard_ratio(f)
+        findings[c["claim_id"]] = f
+    _sum_checks(tables.claims, findings)
+    _compare_group_checks(tables.claims, findings)
+    return list(findings.values())
+
+
+def _reported(c: dict) -> str:
+    text = c["reported"] + ("%" if _get(c, "unit") == "%" else "")
+    if _get(c, "unit") not in (None, "%", "ratio"):
+        text += f" {c['unit']}"
+    if _get(c, "ci_low") is not None:
+        text += f" ({c['ci_level']}% CI {c['ci_low']}–{c['ci_high']})"
+    if _get(c, "p") is not None:
+        text += f", p {c['p']}" if c["p"][0] in "<>≤≥" else f", p = {c['p']}"
+    if _get(c, "n") is not None:
+        text += f", n={c['n']}"
+    return text
+
+
+def _primary(fact: dict) -> str:
+    if fact["status"] != "printed":
+        return f"{fact['status'].replace('_', ' ')} ({fact['ref']})"
+    text = fact["value"] + ("%" if _get(fact, "unit") == "%" else "")
+    if _get(fact, "ci_low") is not None:
+        text += f" ({fact['ci_level']}% CI {fact['ci_low']}–{fact['ci_high']})"
+    if _get(fact, "n") is not None:
+        text += f", n={fact['n']}"
+    return f"{text} (printed, {fact['ref']})"
+
+
+def _outcome(check: Check) -> str:
+    if check.passed:
+        return "pass"
+    return "missing" if check.effect == "unverified" else f"fail ({check.effect})"
+
+
+def to_frame(findings: list[Finding]) -> pd.DataFrame:
+    rows = []
+    for f in findings:
+        c, fact = f.claim, f.fact
+        rows.append({
+            "claim_id": c["claim_id"],
+            "guide": c["guide"],
+            "location": c["location"],
+            "claim": c["claim"],
+            "reported": _reported(c),
+            "recomputed": "; ".join(ch.recomputed for ch in f.checks if ch.recomputed) or "",
+            "primary": _primary(fact),
+            "verdict": f.verdict,
+            "checks": "; ".join(f"{ch.name}: {_outcome(ch)}" for ch in f.checks),
+            "reason": f.reason,
+            "drug": c["drug"],
+            "quantity": c["quantity"],
+            "fact_id": c["fact_id"],
+            "ref": c["ref"],
+            "status": fact["status"],
+        })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def run(tables: Tables | None = None) -> pd.DataFrame:
+    """Load (and validate) the data unless given, audit every claim, return one row per claim."""
+    if tables is None:
+        from .data import load
+
+        tables = load()
+    return to_frame(audit_findings(tables))

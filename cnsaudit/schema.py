@@ -1,0 +1,279 @@
+"""The table schemas of `data/`, written with pandera.
+
+Why pandera rather than a Frictionless Table Schema: the rules that matter here are not only
+per-column (types, vocabularies, uniqueness) but across columns of a row (0 ≤ k ≤ n, CI lower ≤
+point ≤ upper, a printed value present exactly when its status is "printed") and across tables
+(every reference key in the bibliography). pandera expresses all of these in Python next to the
+code that uses the tables and reports every failing row with its column in one pass (lazy
+validation). Every cell is read as text first, so a malformed number is an error, never a silently
+coerced value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .printed import PrintedNumberError, parse
+
+STATUSES = ("printed", "derived", "not_found")
+DRUGS = (
+    "entrectinib", "larotrectinib", "repotrectinib", "selitrectinib", "alectinib", "crizotinib",
+    "allitinib", "lorlatinib", "ceritinib", "none",
+)
+VALUE_TYPES = ("number", "percent", "hazard_ratio", "category")
+UNITS = ("%", "% of reference", "ratio", "months", "µM", "hours", "days", "patients", "mg", "mL", "°C", "sites")
+SPECIES = ("human", "rat", "mouse", "dog", "in vitro")
+STEADY_STATE = ("yes", "no", "not stated")
+
+ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+BIBKEY = r"^[a-z][a-z0-9]+$"
+INT = r"^(?:0|[1-9][0-9]*)$"
+DATE = r"^[0-9]{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?$"
+SHA256 = r"^[0-9a-f]{64}$"
+# Sum-of-parts membership: "g1:total g2:part" (a group with no total must add up to 100%).
+SUMS = r"^[a-z0-9-]+:(?:total|part)(?: [a-z0-9-]+:(?:total|part))*$"
+MARKUP = re.compile(r"<[A-Za-z/!?]|&[A-Za-z#][A-Za-z0-9]*;|\bjavascript:", re.I)
+
+
+# --- cell checks ---------------------------------------------------------------------------------
+
+
+def _text_check() -> list[pa.Check]:
+    return [
+        pa.Check(lambda s: s.str.strip() == s, element_wise=False,
+                 error="has leading or trailing white space"),
+        pa.Check(lambda s: ~s.str.contains(MARKUP), element_wise=False,
+                 error="contains markup (an HTML tag or entity); write plain text"),
+        pa.Check(lambda s: s.str.len() > 0, element_wise=False, error="is empty"),
+    ]
+
+
+def _printed_check() -> pa.Check:
+    def ok(value: str) -> bool:
+        try:
+            parse(value)
+        except PrintedNumberError:
+            return False
+        return True
+
+    return pa.Check(ok, element_wise=True,
+                    error="is not a printed number, range or bound (e.g. 63.6, 1.1–1.15, ≥2.8)")
+
+
+def _col(kind: str, *, nullable: bool = False, unique: bool = False, vocab=None) -> pa.Column:
+    checks: list[pa.Check] = []
+    if kind == "id":
+        checks.append(pa.Check.str_matches(ID, error="is not an id of lower-case words joined by -"))
+    elif kind == "bibkey":
+        checks.append(pa.Check.str_matches(BIBKEY, error="is not a BibTeX key (lower-case letters and digits)"))
+    elif kind == "int":
+        checks.append(pa.Check.str_matches(INT, error="is not a whole number ≥ 0"))
+    elif kind == "date":
+        checks.append(pa.Check.str_matches(DATE, error="is not a date YYYY-MM or YYYY-MM-DD"))
+    elif kind == "sha256":
+        checks.append(pa.Check.str_matches(SHA256, error="is not a sha256 hex digest"))
+    elif kind == "printed":
+        checks.append(_printed_check())
+    elif kind == "text":
+        checks.extend(_text_check())
+    elif kind == "vocab":
+        checks.append(pa.Check.isin(vocab, error=f"is not one of {', '.join(vocab)}"))
+    else:  # pragma: no cover - a programming error, not bad data
+        raise ValueError(kind)
+    return pa.Column(str, checks=checks, nullable=nullable, unique=unique, required=True)
+
+
+# --- row checks --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule across columns of one row; `columns` are named in the error message."""
+
+    name: str
+    columns: tuple[str, ...]
+    ok: Callable[[pd.Series], bool]
+
+    def as_check(self) -> pa.Check:
+        def vectorised(df: pd.DataFrame) -> pd.Series:
+            return df.apply(lambda row: bool(self.ok(row)), axis=1)
+
+        return pa.Check(vectorised, name=self.name, error=self.name)
+
+
+def _num(row: pd.Series, column: str):
+    value = row.get(column)
+    if value is None or pd.isna(value):
+        return None
+    try:
+        return parse(value)
+    except PrintedNumberError:
+        return None  # the column check reports it
+
+
+def _int(row: pd.Series, column: str):
+    value = row.get(column)
+    if value is None or pd.isna(value) or not re.match(INT, value):
+        return None
+    return int(value)
+
+
+def _k_within_n(row) -> bool:
+    k, n = _int(row, "k"), _int(row, "n")
+    if n is not None and n == 0:
+        return False
+    return k is None or n is None or k <= n
+
+
+def _percent_in_range(value_col: str):
+    def ok(row) -> bool:
+        if row.get("unit") != "%":
+            return True
+        for column in (value_col, "ci_low", "ci_high"):
+            p = _num(row, column)
+            if p is not None and not (0 <= p.low and p.high <= 100):
+                return False
+        return True
+    return ok
+
+
+def _ratio_positive(value_col: str):
+    def ok(row) -> bool:
+        if row.get("unit") not in ("ratio", "% of reference") and row.get("value_type") != "hazard_ratio":
+            return True
+        for column in (value_col, "ci_low", "ci_high"):
+            p = _num(row, column)
+            if p is not None and p.low <= 0:
+                return False
+        return True
+    return ok
+
+
+def _ci_ordered(value_col: str):
+    def ok(row) -> bool:
+        lo, hi = _num(row, "ci_low"), _num(row, "ci_high")
+        if lo is None and hi is None:
+            return True
+        if lo is None or hi is None or _int(row, "ci_level") is None:
+            return False
+        if lo.value > hi.value:
+            return False
+        point = _num(row, value_col)
+        if point is not None and point.kind == "point":
+            return lo.value <= point.value <= hi.value
+        return True
+    return ok
+
+
+def _rules(value_col: str) -> list[RowRule]:
+    return [
+        RowRule("0 ≤ k ≤ n and n > 0", ("k", "n"), _k_within_n),
+        RowRule("a percentage must lie between 0 and 100", (value_col, "ci_low", "ci_high"),
+                _percent_in_range(value_col)),
+        RowRule("a ratio must be greater than 0", (value_col, "ci_low", "ci_high"),
+                _ratio_positive(value_col)),
+        RowRule("CI needs both bounds and a level, with lower ≤ point ≤ upper",
+                ("ci_low", value_col, "ci_high", "ci_level"), _ci_ordered(value_col)),
+    ]
+
+
+def _status_rule() -> RowRule:
+    def ok(row) -> bool:
+        has_value = row.get("value") is not None and not pd.isna(row.get("value"))
+        return has_value == (row.get("status") == "printed")
+
+    return RowRule("a value is given exactly when its status is printed "
+                   "(derived values are computed in code; not_found stays empty)",
+                   ("value", "status"), ok)
+
+
+def _category_rule(value_col: str) -> RowRule:
+    def ok(row) -> bool:
+        value = row.get(value_col)
+        if value is None or pd.isna(value) or row.get("value_type") == "category":
+            return True
+        return _num(row, value_col) is not None
+
+    return RowRule("a value that is not a category must be a printed number",
+                   (value_col, "value_type"), ok)
+
+
+# --- the tables --------------------------------------------------------------------------------
+
+GUIDES = pa.DataFrameSchema(
+    {
+        "guide": pa.Column(str, pa.Check.str_matches(r"^[0-9]{3}_[0-9a-f]{16}\.txt$",
+                                                     error="is not a seed file name"), unique=True),
+        "chapter": _col("text"),
+        "topic": _col("text"),
+        "publisher": _col("text"),
+        "published": _col("date"),
+        "sha256": _col("sha256"),
+    },
+    strict=True,
+    name="guides",
+)
+
+_COMMON = {
+    "drug": lambda: _col("vocab", vocab=DRUGS),
+    "quantity": lambda: _col("text"),
+    "population": lambda: _col("text", nullable=True),
+    "value_type": lambda: _col("vocab", vocab=VALUE_TYPES),
+    "unit": lambda: _col("vocab", vocab=UNITS, nullable=True),
+    "n": lambda: _col("int", nullable=True),
+    "k": lambda: _col("int", nullable=True),
+    "ci_low": lambda: _col("printed", nullable=True),
+    "ci_high": lambda: _col("printed", nullable=True),
+    "ci_level": lambda: _col("int", nullable=True),
+    "p": lambda: _col("printed", nullable=True),
+    "species": lambda: _col("vocab", vocab=SPECIES, nullable=True),
+    "steady_state": lambda: _col("vocab", vocab=STEADY_STATE, nullable=True),
+    "cutoff": lambda: _col("date", nullable=True),
+}
+
+EVIDENCE = pa.DataFrameSchema(
+    {
+        "fact_id": _col("id", unique=True),
+        **{name: make() for name, make in _COMMON.items()},
+        "value": _col("text", nullable=True),
+        "series": _col("id", nullable=True),
+        "status": _col("vocab", vocab=STATUSES),
+        "ref": _col("bibkey"),
+        "source_location": _col("text"),
+        "note": _col("text", nullable=True),
+    },
+    checks=[r.as_check() for r in [*_rules("value"), _status_rule(), _category_rule("value")]],
+    strict=True,
+    name="evidence",
+)
+
+CLAIMS = pa.DataFrameSchema(
+    {
+        "claim_id": _col("id", unique=True),
+        "guide": _col("text"),
+        "location": _col("text"),
+        "claim": _col("text"),
+        **{name: make() for name, make in _COMMON.items()},
+        "reported": _col("text"),
+        "compare_group": _col("id", nullable=True),
+        "sums": pa.Column(str, pa.Check.str_matches(SUMS, error="is not a list of group:total or group:part"),
+                          nullable=True),
+        "fact_id": _col("id"),
+        "ref": _col("bibkey"),
+        "note": _col("text", nullable=True),
+    },
+    checks=[r.as_check() for r in [*_rules("reported"), _category_rule("reported")]],
+    strict=True,
+    name="claims",
+)
+
+ROW_RULE_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
+    **{("evidence", r.name): r.columns
+       for r in [*_rules("value"), _status_rule(), _category_rule("value")]},
+    **{("claims", r.name): r.columns for r in [*_rules("reported"), _category_rule("reported")]},
+}
