@@ -185,7 +185,7 @@ def se_from_ci(low: str, high: str, level: float = 0.95) -> float:
 
 
 def p_from_ci(hr: str, low: str, high: str, level: float = 0.95) -> float:
-    """Two-sided p for HR ≠ 1 from its CI (Altman and Bland, BMJ 2011;343:d2090)."""
+    """Two-sided p for HR ≠ 1 from its CI (Altman and Bland, BMJ 2011;343:d2304)."""
     z = abs(math.log(_as_printed(hr).value)) / se_from_ci(low, high, level)
     return float(2 * _st.norm.sf(z))
 

@@ -1,0 +1,60 @@
+"""Figures shared by the chapters. Each returns a matplotlib Figure; notebooks end with plt.show()."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .printed import parse
+
+# Colour-blind-safe (Okabe–Ito) and distinguishable in grey by marker as well.
+COLOURS = {"printed": "#0072B2", "derived": "#E69F00", "yes": "#0072B2", "no": "#D55E00"}
+_MARKERS = {"point": "o", "range": "s", "at_least": "^", "greater_than": "^", "approx": "D",
+            "at_most": "v", "less_than": "v"}
+
+
+def ratio_panel(ax, rows: pd.DataFrame, title: str, log: bool = True) -> None:
+    """One panel of a measured ratio per drug: marker shape says how it was printed (a range, a
+    lower bound, an approximate value); colour says whether it was measured at steady state."""
+    for i, r in enumerate(rows.itertuples()):
+        p = parse(r.value)
+        colour = COLOURS.get(getattr(r, "steady_state", None) or "", "#555555")
+        if p.kind == "range":
+            ax.plot([float(p.low), float(p.high)], [i, i], color=colour, lw=3)
+        ax.plot(float(p.low), i, _MARKERS[p.kind], color=colour, ms=9)
+        if p.kind in ("at_least", "greater_than"):
+            ax.annotate("", xy=(float(p.low) * 1.6, i), xytext=(float(p.low), i),
+                        arrowprops={"arrowstyle": "->", "color": colour})
+        ax.text(float(p.high) * 1.08 if log else float(p.high) + 0.05, i + 0.22, r.value,
+                fontsize=9, color="#222222")
+    ax.set_yticks(range(len(rows)), rows["drug"])
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.invert_yaxis()
+    if log:
+        ax.set_xscale("log")
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+
+
+def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="response rate (%)"):
+    """Forest plot of proportions with exact 95% intervals; derived counts drawn hollow."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 0.5 * len(frame) + 1.2))
+    else:
+        fig = ax.figure
+    for i, r in enumerate(frame.to_dict("records")):
+        derived = "derived" in r["counts"]
+        colour = COLOURS["derived" if derived else "printed"]
+        ax.plot([r["_low"], r["_high"]], [i, i], color=colour, lw=2)
+        ax.plot(r["_pct"], i, "o", ms=8, color=colour, mfc="white" if derived else colour, mew=2)
+        ax.text(101, i, f"{r['_k']}/{r['_n']}", va="center", fontsize=9)
+    ax.set_yticks(range(len(frame)), frame[label_col])
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x", alpha=0.3)
+    ax.plot([], [], "o", color=COLOURS["printed"], label="counts printed")
+    ax.plot([], [], "o", color=COLOURS["derived"], mfc="white", mew=2, label="counts derived")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
