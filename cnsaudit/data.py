@@ -19,6 +19,15 @@ DATA = ROOT / "data"
 BIBFILE = ROOT / "references.bib"
 
 
+def data_dir() -> Path:
+    """The tables folder: `data/`, unless CNSAUDIT_DATA points elsewhere (tests use a copy)."""
+    return Path(os.environ.get("CNSAUDIT_DATA", DATA))
+
+
+def bib_file() -> Path:
+    return Path(os.environ.get("CNSAUDIT_BIB", BIBFILE))
+
+
 def seeds_dir() -> Path:
     """Where the four guides live: `../shared/seeds` beside the repository, unless overridden."""
     return Path(os.environ.get("CNSAUDIT_SEEDS", ROOT.parent / "shared" / "seeds"))
@@ -51,10 +60,13 @@ class DataError(ValueError):
 
 
 def _rel(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
+    """A path as a reader would name it: relative to the repository (or to the data copy)."""
+    for base in (ROOT, data_dir().resolve().parent):
+        try:
+            return str(path.resolve().relative_to(base))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -214,14 +226,16 @@ class Tables:
     claims: pd.DataFrame
 
 
-def load(data_dir: Path = DATA, bibfile: Path = BIBFILE) -> Tables:
+def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
     """Load every table in `data/`, validated, or raise DataError listing every problem."""
+    folder = Path(folder) if folder is not None else data_dir()
+    bibfile = Path(bibfile) if bibfile is not None else bib_file()
     problems: list[Problem] = []
     loaded = {}
     for name, loader in [
-        ("guides", lambda: load_table(data_dir / "guides.csv", schema.GUIDES)),
-        ("evidence", lambda: _load_folder(data_dir / "evidence", schema.EVIDENCE)),
-        ("claims", lambda: _load_folder(data_dir / "claims", schema.CLAIMS)),
+        ("guides", lambda: load_table(folder / "guides.csv", schema.GUIDES)),
+        ("evidence", lambda: _load_folder(folder / "evidence", schema.EVIDENCE)),
+        ("claims", lambda: _load_folder(folder / "claims", schema.CLAIMS)),
     ]:
         try:
             loaded[name] = loader()
@@ -231,7 +245,11 @@ def load(data_dir: Path = DATA, bibfile: Path = BIBFILE) -> Tables:
             problems.append(Problem(_rel(Path(exc.filename)), None, None, "file not found"))
     if problems:
         raise DataError(problems)
-    problems = _check_links(loaded["guides"], loaded["evidence"], loaded["claims"], bib_keys(Path(bibfile)))
+    try:
+        keys = bib_keys(bibfile)
+    except DataError as exc:
+        raise DataError(exc.problems) from None
+    problems = _check_links(loaded["guides"], loaded["evidence"], loaded["claims"], keys)
     problems += _check_seeds(loaded["guides"])
     if problems:
         raise DataError(problems)

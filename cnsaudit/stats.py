@@ -39,7 +39,7 @@ def round_to(value: Fraction | float, decimals: int, rule: str = "half-up") -> D
         exact = (
             Decimal(value.numerator) / Decimal(value.denominator)
             if isinstance(value, Fraction)
-            else Decimal(repr(value))
+            else Decimal(repr(float(value)))
         )
         return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUNDING_RULES[rule])
 

@@ -1,0 +1,52 @@
+"""A strict build of the whole book: warnings are errors, nothing loads from another host."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+EXTERNAL_LOAD = re.compile(
+    r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=[\"'](?:https?:)?//", re.I)
+CSS_IMPORT = re.compile(r"(?:@import|url\()\s*[\"']?(?:https?:)?//", re.I)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", str(ROOT), "-W", "-n", "--keep-going",
+                           "--path-output", str(out)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    yield out / "_build" / "html"
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def test_every_toc_page_is_built(built):
+    for page in ["index.html", "intro.html", "chapters/entrectinib.html", "references.html"]:
+        assert (built / page).is_file(), page
+
+
+def test_no_page_loads_anything_from_another_host(built):
+    offenders = []
+    for path in built.rglob("*"):
+        if path.suffix in {".html", ".css", ".js"} and path.is_file():
+            text = path.read_text(errors="replace")
+            pattern = EXTERNAL_LOAD if path.suffix == ".html" else CSS_IMPORT
+            offenders += [f"{path.relative_to(built)}: {m.group(0)}" for m in pattern.finditer(text)]
+    assert not offenders, "\n".join(offenders[:20])
+
+
+def test_glue_values_are_rendered_and_figures_numbered(built):
+    html = (built / "chapters/entrectinib.html").read_text()
+    assert "Emzeltrectinib" in html
+    assert "7</span>" in html or ">7<" in html
+    for label in ["fig-ent-pgp", "fig-ent-ratios", "fig-ent-response", "fig-ent-workflow", "fig-ent-signalling"]:
+        assert f'id="{label}"' in html, label
+    assert "Fig. " in html or "Figure " in html

@@ -1,0 +1,129 @@
+"""Bad input is rejected with an error naming the file, the row and the column."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from cnsaudit import data
+from cnsaudit.data import DataError
+
+from .conftest import edit_cell
+
+CLAIMS = "claims/entrectinib.csv"
+EVIDENCE = "evidence/entrectinib.csv"
+
+
+def test_the_committed_data_is_valid(tables):
+    assert len(tables.claims) and len(tables.evidence) and len(tables.guides) == 4
+    assert tables.claims["claim_id"].is_unique and tables.evidence["fact_id"].is_unique
+
+
+def _error(data_copy) -> str:
+    with pytest.raises(DataError) as info:
+        data.load(data_copy)
+    return str(info.value)
+
+
+# (file, key column, key, column, bad value, expected message, expected row of that key)
+CELL_CASES = [
+    (CLAIMS, "claim_id", "ent-26", "n", "eleven", "is not a whole number"),
+    (CLAIMS, "claim_id", "ent-26", "n", "11.0", "is not a whole number"),
+    (CLAIMS, "claim_id", "ent-26", "reported", "163.6", "a percentage must lie between 0 and 100"),
+    (CLAIMS, "claim_id", "ent-26", "reported", "-5", "a value that is not a category must be a printed number"),
+    (EVIDENCE, "fact_id", "ntrk-orr", "k", "130", "0 ≤ k ≤ n"),
+    (EVIDENCE, "fact_id", "ntrk-orr", "n", "0", "0 ≤ k ≤ n and n > 0"),
+    (CLAIMS, "claim_id", "ent-07", "reported", "0", "a ratio must be greater than 0"),
+    (CLAIMS, "claim_id", "ent-07", "unit", "ratio ", "is not one of"),
+    (CLAIMS, "claim_id", "ent-07", "species", "Rat", "is not one of"),
+    (CLAIMS, "claim_id", "ent-07", "claim", "<script>alert(1)</script>", "contains markup"),
+    (CLAIMS, "claim_id", "ent-07", "claim", " leading space", "white space"),
+    (CLAIMS, "claim_id", "ent-07", "ref", "nosuchkey2020", "is not a key in references.bib"),
+    (CLAIMS, "claim_id", "ent-07", "guide", "999_0000000000000000.txt", "is not listed in data/guides.csv"),
+    (CLAIMS, "claim_id", "ent-07", "fact_id", "no-such-fact", "is not a fact_id"),
+    (CLAIMS, "claim_id", "ent-07", "ref", "demetri2022entrectinib", "differs from the reference of fact"),
+    (CLAIMS, "claim_id", "ent-07", "claim_id", "ent-08", "duplicate value"),
+    (CLAIMS, "claim_id", "ent-07", "location", "", "is empty but required"),
+    (EVIDENCE, "fact_id", "ntrk-dor", "ci_low", "40.0", "lower ≤ point ≤ upper"),
+    (EVIDENCE, "fact_id", "ntrk-dor", "ci_level", "", "CI needs both bounds and a level"),
+    (EVIDENCE, "fact_id", "ntrk-dor", "ci_high", "38,2", "is not a printed number"),
+    (EVIDENCE, "fact_id", "ntrk-dor", "cutoff", "31/08/2020", "is not a date"),
+    (EVIDENCE, "fact_id", "ntrk-dor", "status", "printed ", "is not one of"),
+    (EVIDENCE, "fact_id", "ntrk-ic-dor", "value", "22.1", "a value is given exactly when its status is printed"),
+    (EVIDENCE, "fact_id", "ntrk-dor", "value", "", "a value is given exactly when its status is printed"),
+]
+
+
+@pytest.mark.parametrize("table, key_col, key, column, bad, message", CELL_CASES,
+                         ids=[f"{c[2]}-{c[3]}-{c[4]!r}" for c in CELL_CASES])
+def test_bad_cell_is_named_by_file_row_and_column(data_copy, table, key_col, key, column, bad, message):
+    path = data_copy / table
+    lines = path.read_text().splitlines()
+    # The key is the first column, so its line number is its data row (the header is line 0).
+    row = next(i for i, line in enumerate(lines) if line.startswith(key + ","))
+    edit_cell(path, key_col, key, column, bad)
+    error = _error(data_copy)
+    line = next((l for l in error.splitlines() if message in l), None)
+    assert line is not None, error
+    assert f"data/{table}, row {row} (line {row + 1})" in line, line
+    assert re.search(rf"column '{column}'|'{column}'", line), line
+
+
+def test_missing_column(data_copy):
+    path = data_copy / CLAIMS
+    text = path.read_text().replace(",note\n", "\n", 1)
+    path.write_text("\n".join(line.rsplit(",", 1)[0] if i else line for i, line in enumerate(text.splitlines())) + "\n")
+    error = _error(data_copy)
+    assert "data/claims/entrectinib.csv, column 'note': required column is missing" in error
+
+
+def test_unknown_column(data_copy):
+    path = data_copy / CLAIMS
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",extra"] + [l + "," for l in lines[1:]]) + "\n")
+    assert "column 'extra': unknown column" in _error(data_copy)
+
+
+def test_empty_file(data_copy):
+    (data_copy / EVIDENCE).write_text("")
+    assert "data/evidence/entrectinib.csv: the file is empty" in _error(data_copy)
+
+
+def test_byte_order_mark(data_copy):
+    path = data_copy / CLAIMS
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert "data/claims/entrectinib.csv: the file starts with a byte-order mark" in _error(data_copy)
+
+
+def test_missing_bibliography(data_copy, tmp_path):
+    with pytest.raises(DataError, match="references.bib: file not found"):
+        data.load(data_copy, bibfile=tmp_path / "references.bib")
+
+
+def test_seed_file_changed_or_missing(data_copy, tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    monkeypatch.setenv("CNSAUDIT_SEEDS", str(seeds))
+    error = _error(data_copy)
+    assert "000_74ab3254b9657455.txt' does not exist" in error
+    (seeds / "000_74ab3254b9657455.txt").write_text("edited")
+    assert "has changed since its claims were read" in _error(data_copy)
+
+
+def test_every_error_is_reported_at_once(data_copy):
+    edit_cell(data_copy / CLAIMS, "claim_id", "ent-26", "n", "x")
+    edit_cell(data_copy / EVIDENCE, "fact_id", "ntrk-dor", "cutoff", "never")
+    error = _error(data_copy)
+    assert "claims/entrectinib.csv" in error and "evidence/entrectinib.csv" in error
+
+
+def test_guides_exist_in_shared_seeds():
+    """The guide files the claims were read from are beside the repository, unchanged."""
+    folder = data.seeds_dir()
+    if not folder.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{folder} is missing: the guides cannot be checked")
+        pytest.skip(f"{folder} is not beside this clone")
+    data.load()  # raises if a guide is missing or has changed
