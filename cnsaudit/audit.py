@@ -304,10 +304,14 @@ def audit_findings(tables: Tables) -> list[Finding]:
     return list(findings.values())
 
 
+def _with_unit(value: str, unit: str | None) -> str:
+    if unit == "%":
+        return value + "%"
+    return value if unit in (None, "ratio") else f"{value} {unit}"
+
+
 def _reported(c: dict) -> str:
-    text = c["reported"] + ("%" if _get(c, "unit") == "%" else "")
-    if _get(c, "unit") not in (None, "%", "ratio"):
-        text += f" {c['unit']}"
+    text = _with_unit(c["reported"], _get(c, "unit"))
     if _get(c, "ci_low") is not None:
         text += f" ({c['ci_level']}% CI {c['ci_low']}–{c['ci_high']})"
     if _get(c, "p") is not None:
@@ -320,7 +324,7 @@ def _reported(c: dict) -> str:
 def _primary(fact: dict) -> str:
     if fact["status"] != "printed":
         return f"{fact['status'].replace('_', ' ')} ({fact['ref']})"
-    text = fact["value"] + ("%" if _get(fact, "unit") == "%" else "")
+    text = _with_unit(fact["value"], _get(fact, "unit"))
     if _get(fact, "ci_low") is not None:
         text += f" ({fact['ci_level']}% CI {fact['ci_low']}–{fact['ci_high']})"
     if _get(fact, "n") is not None:

@@ -13,6 +13,7 @@ from .data import Tables
 from .printed import parse
 
 AUDIT_VIEW = ["claim_id", "location", "claim", "reported", "primary", "recomputed", "verdict", "reason"]
+SECTION_VIEW = ["claim_id", "claim", "reported", "primary", "verdict", "recomputed", "reason"]
 
 
 def guide_file(tables: Tables, chapter: str) -> str:
@@ -27,15 +28,24 @@ def for_guide(audit: pd.DataFrame, guide: str) -> pd.DataFrame:
     return audit[audit["guide"] == guide].reset_index(drop=True)
 
 
-def section(audit: pd.DataFrame, location_prefix: str, columns=AUDIT_VIEW) -> pd.DataFrame:
-    """The audited claims from one part of a guide, as the chapter shows them."""
+def section(audit: pd.DataFrame, location_prefix: str, columns=SECTION_VIEW) -> pd.DataFrame:
+    """The audited claims from one part of a guide, as the chapter shows them (a column that is
+    empty for every claim of the section is left out)."""
     rows = audit[audit["location"].str.startswith(location_prefix)]
-    return rows[columns].set_index("claim_id")
+    if rows.empty:
+        raise KeyError(f"no claim located under {location_prefix!r}")
+    shown = [c for c in columns if c == "claim_id" or (rows[c].astype(str).str.len() > 0).any()]
+    return rows[shown].set_index("claim_id")
 
 
-def verdict_counts(audit: pd.DataFrame, by: str = "guide") -> pd.DataFrame:
-    """Claims per verdict (columns in order of strength) for each guide, with totals."""
-    table = pd.crosstab(audit[by], audit["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
+def verdict_counts(audit: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
+    """Claims per verdict for each guide, with totals; rows named by guide topic when `tables`
+    is given."""
+    labels = audit["guide"]
+    if tables is not None:
+        topics = tables.guides.set_index("guide")["topic"]
+        labels = labels.map(lambda g: f"{g[:3]}: {topics[g]}").rename("guide")
+    table = pd.crosstab(labels, audit["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
     table["total"] = table.sum(axis=1)
     table.loc["all guides"] = table.sum(axis=0)
     table.columns.name = None
