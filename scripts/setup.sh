@@ -23,7 +23,9 @@ stamp=.venv/.requirements.sha256
 want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing pinned Python packages into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+  # (this machine's pip.conf names local mirrors that may not exist; drop pip's warnings about them)
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt \
+    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   echo "$want" > "$stamp"
 fi
 .venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null
