@@ -58,3 +58,28 @@ def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
+
+
+VERDICT_COLOURS = {"consistent": "#009E73", "caveat": "#56B4E9", "unverified": "#BBBBBB",
+                   "inconsistent": "#E69F00", "contradicted": "#D55E00"}
+
+
+def verdict_bars(counts: pd.DataFrame):
+    """Stacked bars of claims per verdict for each guide (rows of report.verdict_counts, without
+    the totals), one colour per verdict, counts written on each segment."""
+    rows = counts.drop(index="all guides", errors="ignore").drop(columns="total", errors="ignore")
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(rows) + 1.4))
+    left = [0] * len(rows)
+    for verdict, colour in VERDICT_COLOURS.items():
+        values = rows[verdict].tolist() if verdict in rows else [0] * len(rows)
+        ax.barh(range(len(rows)), values, left=left, color=colour, label=verdict, edgecolor="white")
+        for i, (v, l) in enumerate(zip(values, left)):
+            if v:
+                ax.text(l + v / 2, i, str(v), ha="center", va="center", fontsize=9)
+        left = [a + b for a, b in zip(left, values)]
+    ax.set_yticks(range(len(rows)), rows.index)
+    ax.invert_yaxis()
+    ax.set_xlabel("claims")
+    ax.legend(ncol=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig

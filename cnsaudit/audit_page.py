@@ -1,0 +1,71 @@
+"""The claims audit as a page: every claim under its verdict and guide, with a citable anchor.
+
+The HTML is built here, escaped, so that markup in a claim can never reach the page as markup,
+and so that each claim has the stable anchor ``#claim-<id>`` readers can cite.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from .audit import VERDICTS
+from .cli import render
+from .data import Tables
+
+# Strongest first, as a reader scanning for problems wants them.
+VERDICT_ORDER = list(reversed(VERDICTS))
+AUDIT_SECTION = "audit"  # the label of each chapter's full audit table, e.g. (ent-audit)=
+CHAPTER_PREFIX = {"chapters/entrectinib": "ent", "chapters/alectinib": "alc",
+                  "chapters/larotrectinib": "lar", "chapters/ntrk-resistance": "res"}
+
+
+def anchor(claim_id: str) -> str:
+    return f"claim-{claim_id}"
+
+
+def chapter_link(tables: Tables, guide: str, from_dir: str = "chapters") -> str:
+    """Relative link from the audit page to the chapter section where the claim is recomputed."""
+    chapter = tables.guides.set_index("guide").loc[guide, "chapter"]
+    page = Path(chapter).name + ".html"
+    target = page if Path(chapter).parent.as_posix() == from_dir else f"../{chapter}.html"
+    prefix = CHAPTER_PREFIX.get(chapter)
+    return f"{target}#{prefix}-{AUDIT_SECTION}" if prefix else target
+
+
+def claims_html(results: pd.DataFrame, tables: Tables, verdict: str) -> str:
+    """One HTML table per guide of the claims with this verdict; each row carries its anchor."""
+    rows = results[results["verdict"] == verdict]
+    if rows.empty:
+        return "<p>No claim has this verdict.</p>"
+    topics = tables.guides.set_index("guide")["topic"]
+    parts = []
+    for guide, group in rows.groupby("guide", sort=True):
+        parts.append(f"<p><strong>{html.escape(topics[guide])}</strong> "
+                     f"(<code>{html.escape(guide)}</code>), "
+                     f"<a href=\"{html.escape(chapter_link(tables, guide))}\">recomputed in its chapter</a></p>")
+        parts.append('<table class="dataframe audit-claims"><thead><tr><th>claim</th><th>what the guide says</th>'
+                     "<th>reported</th><th>primary</th><th>check that decided</th><th>reason</th></tr></thead><tbody>")
+        for r in group.itertuples():
+            deciding = "; ".join(c for c in r.checks.split("; ") if f"({verdict})" in c) or \
+                ("source: missing" if verdict == "unverified" else "all checks passed")
+            parts.append(
+                f'<tr id="{anchor(r.claim_id)}"><td><a href="#{anchor(r.claim_id)}">{html.escape(r.claim_id)}</a></td>'
+                f"<td>{html.escape(r.claim)}</td><td>{html.escape(r.reported)}</td>"
+                f"<td>{html.escape(r.primary)}</td><td>{html.escape(deciding)}</td>"
+                f"<td>{html.escape(r.reason)}</td></tr>")
+        parts.append("</tbody></table>")
+    return "\n".join(parts)
+
+
+def write_downloads(results: pd.DataFrame, folder: Path) -> dict[str, Path]:
+    """Write the audit as CSV and JSON exactly as `python -m cnsaudit audit` prints them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for fmt in ("csv", "json"):
+        path = folder / f"cnsaudit-audit.{fmt}"
+        path.write_text(render(results, fmt), encoding="utf-8")
+        paths[fmt] = path
+    return paths
