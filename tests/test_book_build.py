@@ -29,7 +29,8 @@ def built(tmp_path_factory) -> Path:
 
 
 def test_every_toc_page_is_built(built):
-    for page in ["index.html", "intro.html", "chapters/entrectinib.html", "references.html"]:
+    for page in ["index.html", "intro.html", "chapters/entrectinib.html", "chapters/audit.html",
+                 "references.html"]:
         assert (built / page).is_file(), page
 
 
@@ -50,3 +51,31 @@ def test_glue_values_are_rendered_and_figures_numbered(built):
     for label in ["fig-ent-pgp", "fig-ent-ratios", "fig-ent-response", "fig-ent-workflow", "fig-ent-signalling"]:
         assert f'id="{label}"' in html, label
     assert "Fig. " in html or "Figure " in html
+
+
+def test_the_build_stops_on_bad_data_and_names_the_cell(data_copy, tmp_path):
+    """A bad table must stop the book, not render a wrong number."""
+    import os
+
+    from .conftest import edit_cell
+
+    edit_cell(data_copy / "claims/entrectinib.csv", "claim_id", "ent-26", "reported", "163.6")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", str(ROOT), "-W", "-n", "--keep-going",
+                           "--path-output", str(tmp_path / "bad")], capture_output=True, text=True,
+                          check=False, env={**os.environ, "CNSAUDIT_DATA": str(data_copy)})
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "data/claims/entrectinib.csv, row 26 (line 27)" in output, output[-3000:]
+
+
+def test_build_configuration_keeps_failures_fatal():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["execute"]["execute_notebooks"] == "force"
+    assert config["execute"]["allow_errors"] is False
+    assert config["execute"]["stderr_output"] == "warn"
+    assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
+    assert config["only_build_toc_files"] is True
+    assert "sphinx_thebe" not in config["sphinx"]["config"]["extensions"]
