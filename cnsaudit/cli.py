@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     p_audit = sub.add_parser("audit", help="validate data/ and print every claim with its verdict")
     p_audit.add_argument("--format", choices=["csv", "json"], default="csv")
     sub.add_parser("validate", help="validate every table in data/ and the bibliography links")
+    sub.add_parser("mutation", help="nudge every recomputable figure and report the mutation score")
     args = parser.parse_args(argv)
     try:
         tables = load()
@@ -36,6 +37,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         print(f"data/ is valid: {len(tables.claims)} claims, {len(tables.evidence)} evidence rows, "
               f"{len(tables.guides)} guides")
+        return 0
+    if args.command == "mutation":
+        from . import mutation
+
+        results = mutation.run(tables)
+        print(f"mutation score: {mutation.score(results):.1%} "
+              f"({int(results['killed'].sum())} of {len(results)} mutants noticed)")
+        survivors = results[~results["killed"]]
+        if len(survivors):
+            print("not noticed (the original figure already fails the same check):")
+            print(survivors.to_string(index=False))
         return 0
     sys.stdout.write(render(audit.run(tables), args.format))
     return 0

@@ -106,9 +106,10 @@ def same_figure(a: Printed, b: Printed) -> bool:
     """Do two printed figures say the same thing, allowing for the rounding of each?
 
     Both must be of the same kind (a bound never equals a point), and the rounding intervals of
-    each bound must overlap: 63.6 and 64 agree, 63.6 and 63.4 do not.
+    each bound must overlap by more than a point: 63.6 and 64 agree; 2.8 and 2.9 only touch (at
+    2.85) and do not, since two sources rounding one value would have printed the same digit.
     """
     if a.kind != b.kind:
         return False
     tolerance = a.half_unit() + b.half_unit()
-    return abs(a.low - b.low) <= tolerance and abs(a.high - b.high) <= tolerance
+    return abs(a.low - b.low) < tolerance and abs(a.high - b.high) < tolerance

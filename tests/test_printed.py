@@ -40,6 +40,8 @@ def test_a_range_has_no_single_value():
     ("1.1", "1.10", True),
     ("63.6", "64", True),
     ("63.6", "63.4", False),
+    ("2.8", "2.9", False),       # one unit apart in the last digit: a different figure
+    ("63.6", "63.7", False),
     ("≥2.8", "≥2.8", True),
     ("≥2.8", "2.8", False),      # a bound is not a point
     ("1.1–1.15", "1.1–1.15", True),
