@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -40,3 +42,24 @@ def edit_cell(path: Path, key_column: str, key: str, column: str, value: str) ->
     assert len(hits) == 1, f"{key!r} not found once in {path}"
     df.loc[hits[0], column] = value
     df.to_csv(path, index=False)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """One strict build of the whole book (-W -n --keep-going, forced execution), shared by the
+    build and browser tests."""
+    out = tmp_path_factory.mktemp("book")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", str(ROOT), "-W", "-n", "--keep-going",
+                           "--path-output", str(out)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return out / "_build" / "html"
+
+
+def toc_pages() -> list[str]:
+    """The HTML page of every file in _toc.yml, relative to the site root."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [f"{f}.html" for f in files]

@@ -17,17 +17,6 @@ EXTERNAL_LOAD = re.compile(
 CSS_IMPORT = re.compile(r"(?:@import|url\()\s*[\"']?(?:https?:)?//", re.I)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("book")
-    jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jb), "build", str(ROOT), "-W", "-n", "--keep-going",
-                           "--path-output", str(out)], capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    yield out / "_build" / "html"
-    shutil.rmtree(out, ignore_errors=True)
-
-
 def test_every_toc_page_is_built(built):
     for page in ["index.html", "intro.html", "chapters/entrectinib.html", "chapters/audit.html",
                  "references.html"]:
