@@ -1,0 +1,90 @@
+"""A Frictionless data package descriptor for `data/`, generated from the pandera schemas.
+
+Generating it from the schemas the tests enforce keeps the two from drifting: each column's
+required, unique, pattern and allowed-values rules become Table Schema constraints. Rules across
+columns or tables (0 ≤ k ≤ n, CI order, reference keys) have no Table Schema form and are named in
+each resource's description instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandera.pandas as pa
+
+from . import schema
+from .data import DATA
+
+_CROSS_RULES = ("Enforced by cnsaudit but not expressible here: 0 ≤ k ≤ n; percentages within "
+                "0–100; ratios above 0; CI lower ≤ point ≤ upper with a level; a value present "
+                "exactly when its status is 'printed'; every ref a key of references.bib; every "
+                "claim's fact_id an evidence row with the same ref; every guide in guides.csv.")
+
+_TABLES = {"guides": schema.GUIDES, "evidence": schema.EVIDENCE, "claims": schema.CLAIMS}
+_KEYS = {"guides": "guide", "evidence": "fact_id", "claims": "claim_id"}
+
+
+def _field(name: str, column: pa.Column) -> dict:
+    constraints: dict = {"required": not column.nullable}
+    if column.unique:
+        constraints["unique"] = True
+    for check in column.checks:
+        stats = check.statistics or {}
+        if "pattern" in stats:
+            constraints["pattern"] = stats["pattern"].removeprefix("^").removesuffix("$")
+        if "allowed_values" in stats:
+            constraints["enum"] = list(stats["allowed_values"])
+    return {"name": name, "type": "string", "constraints": constraints}
+
+
+def table_schema(table: pa.DataFrameSchema, key: str, order: list[str] | None = None) -> dict:
+    """Table Schema of a pandera schema; fields in `order` (a file's header) when given, since
+    Frictionless matches fields to columns by position."""
+    names = [n for n in (order or []) if n in table.columns] or list(table.columns)
+    names += [n for n in table.columns if n not in names]
+    return {
+        "fields": [_field(name, table.columns[name]) for name in names],
+        "primaryKey": [key],
+        "missingValues": [""],
+    }
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as f:
+        return next(csv.reader(f), [])
+
+
+def _resource(kind: str, path: Path, root: Path) -> dict:
+    rel = path.relative_to(root).as_posix()
+    return {
+        "name": rel.removesuffix(".csv").replace("/", "-").replace("_", "-").lower(),
+        "path": rel,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "encoding": "utf-8",
+        "description": f"{kind} table. {_CROSS_RULES}",
+        "schema": table_schema(_TABLES[kind], _KEYS[kind], _header(path)),
+    }
+
+
+def descriptor(folder: Path = DATA) -> dict:
+    """The data package of every CSV table under `folder` (paths relative to it)."""
+    resources = [_resource("guides", folder / "guides.csv", folder)]
+    for kind in ("evidence", "claims"):
+        resources += [_resource(kind, p, folder) for p in sorted((folder / kind).glob("*.csv"))]
+    return {
+        "name": "cnsaudit-data",
+        "title": "Claims of four secondary guides on brain-penetrant kinase inhibitors, "
+                 "with what the primary literature prints",
+        "profile": "tabular-data-package",
+        "resources": resources,
+    }
+
+
+def write(folder: Path = DATA, target: Path | None = None) -> Path:
+    """Write datapackage.json (beside the tables unless `target` is given)."""
+    target = target or folder / "datapackage.json"
+    target.write_text(json.dumps(descriptor(folder), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target

@@ -1,0 +1,146 @@
+"""Sphinx extension for the book: build stamps, citation blocks and the downloads folder.
+
+- Every page's footer states the book version, the build date and the commit it was built from.
+  The date is SOURCE_DATE_EPOCH's when set (reproducible builds), else today's (UTC).
+- ``{cnsaudit-citation}`` renders BibTeX for the book, or for one claim with ``:claim: <id>``.
+- ``{cnsaudit-downloads}`` lists every file copied into ``_build/html/downloads/``: each data
+  table, a Frictionless ``datapackage.json`` generated from the schemas, the full audit as CSV and
+  JSON (exactly what ``python -m cnsaudit audit`` prints) and the source notebooks.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+from datetime import datetime, timezone
+from importlib.metadata import version as _version
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+
+ROOT = Path(__file__).resolve().parent.parent
+DOWNLOADS = "downloads"
+TITLE = "Brain-penetrant kinase inhibitors: an executable audit of four secondary guides"
+
+
+def book_version() -> str:
+    return _version("cnsaudit")
+
+
+def build_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return moment.date().isoformat()
+
+
+def commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out or "unknown"
+
+
+def stamp() -> dict[str, str]:
+    return {"version": book_version(), "date": build_date(), "commit": commit()}
+
+
+def _on_config(app, config) -> None:
+    s = stamp()
+    footer = (f'<p class="cnsaudit-stamp">Version {html.escape(s["version"])} · built '
+              f'{html.escape(s["date"])} from commit <code>{html.escape(s["commit"])}</code></p>')
+    options = dict(config.html_theme_options or {})
+    options["extra_footer"] = footer
+    config.html_theme_options = options
+
+
+def citation_bibtex(s: dict[str, str], claim: str | None = None) -> str:
+    year = s["date"][:4]
+    if claim is None:
+        return (f"@misc{{cnsaudit{year},\n"
+                f"  title   = {{{TITLE}}},\n"
+                f"  author  = {{{{The cnsaudit contributors}}}},\n"
+                f"  year    = {{{year}}},\n"
+                f"  version = {{{s['version']}}},\n"
+                f"  note    = {{Built {s['date']} from commit {s['commit']}}}\n}}")
+    return (f"@misc{{cnsaudit{year}-{claim},\n"
+            f"  title   = {{Claim {claim}, in: {TITLE}}},\n"
+            f"  author  = {{{{The cnsaudit contributors}}}},\n"
+            f"  year    = {{{year}}},\n"
+            f"  version = {{{s['version']}}},\n"
+            f"  howpublished = {{chapters/audit.html\\#claim-{claim}}},\n"
+            f"  note    = {{Built {s['date']} from commit {s['commit']}}}\n}}")
+
+
+class CitationDirective(Directive):
+    option_spec = {"claim": directives.unchanged}
+
+    def run(self):
+        text = citation_bibtex(stamp(), self.options.get("claim"))
+        block = nodes.literal_block(text, text, language="bibtex")
+        return [block]
+
+
+def download_files() -> list[tuple[str, str]]:
+    """(path under downloads/, description) for every file the downloads folder holds."""
+    data = ROOT / "data"
+    files = [("data/datapackage.json", "Frictionless data package describing every table")]
+    files += [(f"data/{p.relative_to(data).as_posix()}", "table")
+              for p in sorted(data.rglob("*.csv"))]
+    files += [("cnsaudit-audit.csv", "the full audit, CSV"), ("cnsaudit-audit.json", "the full audit, JSON")]
+    files += [(f"notebooks/{p.relative_to(ROOT).as_posix()}", "notebook")
+              for p in _notebooks()]
+    return files
+
+
+def _notebooks() -> list[Path]:
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    names = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [ROOT / f"{n}.ipynb" for n in names if (ROOT / f"{n}.ipynb").exists()]
+
+
+class DownloadsDirective(Directive):
+    def run(self):
+        items = nodes.bullet_list()
+        for path, what in download_files():
+            ref = nodes.reference("", path, refuri=f"{DOWNLOADS}/{path}")
+            para = nodes.paragraph("", "", ref, nodes.Text(f" ({what})"))
+            items += nodes.list_item("", para)
+        return [items]
+
+
+def write_downloads(outdir: Path) -> None:
+    """Fill outdir/downloads/ with the files the downloads page lists."""
+    from . import audit, datapackage
+    from .audit_page import write_downloads as write_audit
+    from .data import load
+
+    target = outdir / DOWNLOADS
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(ROOT / "data", target / "data")
+    datapackage.write(target / "data")
+    write_audit(audit.run(load()), target)
+    for nb in _notebooks():
+        dest = target / "notebooks" / nb.relative_to(ROOT)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(nb, dest)
+
+
+def _on_finished(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        write_downloads(Path(app.outdir))
+
+
+def setup(app):
+    app.connect("config-inited", _on_config)
+    app.connect("build-finished", _on_finished)
+    app.add_directive("cnsaudit-citation", CitationDirective)
+    app.add_directive("cnsaudit-downloads", DownloadsDirective)
+    return {"version": book_version(), "parallel_read_safe": True, "parallel_write_safe": True}

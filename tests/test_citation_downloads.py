@@ -1,0 +1,94 @@
+"""Citing and downloading: stamps on every page, CITATION.cff in step, downloads complete and
+valid, and two clean builds identical apart from the declared stamps."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+import yaml
+
+from cnsaudit import cli, datapackage, sphinx_ext
+
+from .conftest import ROOT, toc_pages
+
+
+def test_citation_cff_matches_the_package_and_the_book():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert cff["version"] == sphinx_ext.book_version()
+    assert cff["title"] == sphinx_ext.TITLE == config["title"]
+
+
+def test_every_page_footer_carries_version_date_and_commit(built):
+    head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    for page in toc_pages():
+        html = (built / page).read_text()
+        match = re.search(r'cnsaudit-stamp">Version ([^ ]+) · built (\d{4}-\d\d-\d\d) from commit <code>([0-9a-f]+)</code>', html)
+        assert match, page
+        assert match.group(1) == sphinx_ext.book_version() and match.group(3) == head
+
+
+def test_citation_page_has_bibtex_for_the_book_and_for_a_claim(built):
+    text = re.sub(r"<[^>]+>", "", (built / "cite.html").read_text())
+    assert "@misc{cnsaudit" in text and "howpublished = {chapters/audit.html\\#claim-ent-01}" in text
+    assert f"version = {{{sphinx_ext.book_version()}}}" in text
+
+
+def test_downloads_are_all_there_and_the_audit_equals_the_cli(built, results):
+    folder = built / "downloads"
+    for path, _ in sphinx_ext.download_files():
+        assert (folder / path).is_file(), path
+        assert f'href="downloads/{path}"' in (built / "downloads.html").read_text(), path
+    assert (folder / "cnsaudit-audit.csv").read_text() == cli.render(results, "csv")
+    assert (folder / "cnsaudit-audit.json").read_text() == cli.render(results, "json")
+    tables = sorted(p.relative_to(ROOT / "data") for p in (ROOT / "data").rglob("*.csv"))
+    assert sorted(p.relative_to(folder / "data") for p in (folder / "data").rglob("*.csv")) == tables
+
+
+def test_the_data_package_is_valid_under_frictionless(built, monkeypatch):
+    monkeypatch.chdir(built / "downloads" / "data")
+    report = frictionless.validate("datapackage.json")
+    assert report.valid, report.flatten(["taskNumber", "rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_frictionless_rejects_what_the_schema_rejects(data_copy, monkeypatch):
+    path = data_copy / "claims" / "entrectinib.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[0, "species"] = "Rat"
+    df.to_csv(path, index=False)
+    datapackage.write(data_copy)
+    monkeypatch.chdir(data_copy)
+    report = frictionless.validate("datapackage.json")
+    errors = report.flatten(["fieldName", "type"])
+    assert ["species", "constraint-error"] in errors
+
+
+def test_two_clean_builds_are_identical_apart_from_the_stamps(built, tmp_path):
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(tmp_path)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    second = tmp_path / "_build" / "html"
+    # The declared stamps: the footer line, Sphinx's "last updated" date, and the citation blocks
+    # (they carry the same date and commit).
+    stamp = re.compile(r'cnsaudit-stamp">.*?</p>|Last updated on [^<]*|\d{4}-\d\d-\d\d from commit [0-9a-f]+', re.S)
+    differ = []
+    for path in sorted(built.rglob("*")):
+        if not path.is_file() or ".doctrees" in path.parts or path.name == ".buildinfo":
+            continue
+        other = second / path.relative_to(built)
+        if not other.is_file():
+            differ.append(f"missing: {path.relative_to(built)}")
+        elif not filecmp.cmp(path, other, shallow=False):
+            if path.suffix == ".html" and stamp.sub("", path.read_text()) == stamp.sub("", other.read_text()):
+                continue
+            differ.append(str(path.relative_to(built)))
+    assert differ == []
