@@ -3,6 +3,8 @@
 - Every page's footer states the book version, the build date and the commit it was built from.
   The date is SOURCE_DATE_EPOCH's when set (reproducible builds), else today's (UTC).
 - ``{cnsaudit-citation}`` renders BibTeX for the book, or for one claim with ``:claim: <id>``.
+- Every notebook depends on `data/`, `references.bib` and the package, so an incremental build
+  after editing a table re-executes the notebooks instead of showing stale numbers.
 - ``{cnsaudit-downloads}`` lists every file copied into ``_build/html/downloads/``: each data
   table, a Frictionless ``datapackage.json`` generated from the schemas, the full audit as CSV and
   JSON (exactly what ``python -m cnsaudit audit`` prints) and the source notebooks.
@@ -10,6 +12,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import shutil
@@ -133,13 +136,47 @@ def write_downloads(outdir: Path) -> None:
         shutil.copy2(nb, dest)
 
 
+def _inputs_digest() -> str:
+    digest = hashlib.sha256()
+    for path in inputs() + _notebooks():
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _on_finished(app, exception) -> None:
-    if exception is None and app.builder.format == "html":
-        write_downloads(Path(app.outdir))
+    if exception is not None or app.builder.format != "html":
+        return
+    # Rewriting the downloads imports pandas and reruns the audit; skip it when nothing it is made
+    # from has changed, so a no-change rebuild stays fast.
+    marker = Path(app.doctreedir) / "cnsaudit-downloads.sha256"
+    digest = _inputs_digest()
+    target = Path(app.outdir) / DOWNLOADS
+    if target.is_dir() and marker.is_file() and marker.read_text() == digest:
+        return
+    write_downloads(Path(app.outdir))
+    marker.write_text(digest)
+
+
+def inputs() -> list[Path]:
+    """Everything a notebook's numbers are computed from: the tables, the bibliography and the
+    package itself."""
+    files = sorted((ROOT / "data").rglob("*.csv")) + [ROOT / "data" / "guides.csv", ROOT / "references.bib"]
+    files += sorted((ROOT / "cnsaudit").glob("*.py"))
+    return sorted(set(files))
+
+
+def _note_inputs(app, docname, source) -> None:
+    # Sphinx re-reads (and myst-nb, in force mode, re-executes) only documents whose own source
+    # changed; without this, editing a CSV would leave every page showing the old numbers.
+    if Path(app.env.doc2path(docname)).suffix == ".ipynb":
+        for path in inputs():
+            app.env.note_dependency(str(path))
 
 
 def setup(app):
     app.connect("config-inited", _on_config)
+    app.connect("source-read", _note_inputs)
     app.connect("build-finished", _on_finished)
     app.add_directive("cnsaudit-citation", CitationDirective)
     app.add_directive("cnsaudit-downloads", DownloadsDirective)
