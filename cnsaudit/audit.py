@@ -195,6 +195,14 @@ def _check_value(f: Finding) -> None:
         return
     if c["value_type"] == "category":
         ok = c["reported"].casefold() == fact["value"].casefold()
+    elif c["value_type"] == "percent" and _get(fact, "unit") == "patients" and _int(fact, "n"):
+        # The primary prints a count of its n patients; the guide a percentage of that group.
+        k, n = int(fact["value"]), _int(fact, "n")
+        ok = bool(stats.rounds_to(stats.percent(k, n), c["reported"]))
+        f.add("value", ok, f"{fact['ref']} prints {k} of {n} ({_fmt_pct(k, n)}), "
+              f"{'which rounds to' if ok else 'not'} the guide's {c['reported']}%", "contradicted",
+              f"{_fmt_pct(k, n)} (primary count)")
+        return
     else:
         ok = same_figure(parse(c["reported"]), parse(fact["value"]))
     f.add("value", ok, f"guide {c['reported']}, {fact['ref']} {fact['value']}"
@@ -247,18 +255,28 @@ def _check_conditions(f: Finding) -> None:
               "caveat")
 
 
-def _check_currency(f: Finding, evidence: pd.DataFrame) -> None:
+def _series_index(evidence: pd.DataFrame) -> dict[str, list[dict]]:
+    """Printed facts with a cut-off, by series, earliest first (built once per audit)."""
+    index: dict[str, list[dict]] = {}
+    for r in evidence.to_dict("records"):
+        if _get(r, "series") and _get(r, "cutoff") and r["status"] == "printed":
+            index.setdefault(r["series"], []).append(r)
+    for rows in index.values():
+        rows.sort(key=lambda r: r["cutoff"])
+    return index
+
+
+def _check_currency(f: Finding, series_index: dict[str, list[dict]]) -> None:
     fact = f.fact
     series, cutoff = _get(fact, "series"), _get(fact, "cutoff")
     if not series or not cutoff or fact["status"] != "printed":
         return
-    same = evidence[(evidence["series"] == series) & (evidence["status"] == "printed")]
-    later = same[same["cutoff"].fillna("") > cutoff].sort_values("cutoff")
-    if later.empty:
+    later = [r for r in series_index.get(series, []) if r["cutoff"] > cutoff]
+    if not later:
         f.add("currency", True, f"no later cut-off than {cutoff} found", None, quiet=True)
         return
-    newer = "; ".join(f"{r.value}{'%' if r.unit == '%' else ''} (n={r.n}, cut-off {r.cutoff}, {r.ref})"
-                      for r in later.itertuples())
+    newer = "; ".join(f"{r['value']}{'%' if r['unit'] == '%' else ''} (n={r['n']}, cut-off {r['cutoff']}, {r['ref']})"
+                      for r in later)
     f.add("currency", False, f"newer data than the {cutoff} cut-off: {newer}", "caveat")
 
 
@@ -285,16 +303,17 @@ def _compare_group_checks(claims: pd.DataFrame, findings: dict[str, Finding]) ->
 
 
 def audit_findings(tables: Tables) -> list[Finding]:
-    facts = tables.evidence.set_index("fact_id", drop=False)
+    facts = {r["fact_id"]: r for r in tables.evidence.to_dict("records")}
+    series_index = _series_index(tables.evidence)
     findings: dict[str, Finding] = {}
     for c in tables.claims.to_dict("records"):
-        f = Finding(claim=c, fact=facts.loc[c["fact_id"]].to_dict())
+        f = Finding(claim=c, fact=dict(facts[c["fact_id"]]))
         _check_source(f)
         _check_value(f)
         _check_counts(f)
         _check_interval_and_p(f)
         _check_conditions(f)
-        _check_currency(f, tables.evidence)
+        _check_currency(f, series_index)
         _check_percent(f)
         _check_claim_ci(f)
         _check_hazard_ratio(f)

@@ -1,0 +1,102 @@
+"""Benchmarks of the book on the machine it runs on (not a timed test: it prints, it never fails).
+
+    .venv/bin/python benchmarks/run.py
+
+Prints: a clean forced build; a no-change rebuild; a rebuild after editing one data table; the
+whole test suite; the floor (for each notebook, a kernel start plus the same imports) and the ratio
+of the clean build to it; and the audit engine on the book's claims replicated 100 times, with
+1x/10x/100x timings to show whether it grows linearly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cnsaudit import audit, data  # noqa: E402
+from cnsaudit.sphinx_ext import _notebooks  # noqa: E402
+
+JB = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT)]
+
+
+def timed(cmd, **kw) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0,):
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return elapsed
+
+
+def floor_seconds() -> float:
+    """Kernel start plus the notebook's own import lines, for every notebook of the book."""
+    total = 0.0
+    for path in _notebooks():
+        nb = nbformat.read(path, as_version=4)
+        imports = [line for cell in nb.cells if cell.cell_type == "code"
+                   for line in cell.source.splitlines() if line.startswith(("import ", "from "))]
+        probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("\n".join(imports))])
+        start = time.perf_counter()
+        NotebookClient(probe, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        total += time.perf_counter() - start
+    return total
+
+
+def audit_scaling(tables: data.Tables) -> dict[int, float]:
+    import pandas as pd
+
+    out = {}
+    for factor in (1, 10, 100):
+        claims = pd.concat([tables.claims.assign(claim_id=tables.claims["claim_id"] + f"-r{i}")
+                            for i in range(factor)], ignore_index=True)
+        replicated = dataclasses.replace(tables, claims=claims)
+        start = time.perf_counter()
+        audit.run(replicated)
+        out[factor] = time.perf_counter() - start
+    return out
+
+
+def main() -> None:
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = ["--path-output", tmp]
+        clean = timed(JB + out)
+        nochange = timed(JB + out)
+        table = ROOT / "data" / "claims" / "entrectinib.csv"
+        original = table.read_bytes()
+        try:
+            table.write_bytes(original + b"")  # same content, new mtime: Sphinx sees an edit
+            os.utime(table)
+            edited = timed(JB + out)
+        finally:
+            table.write_bytes(original)
+    floor = floor_seconds()
+    tests = timed([sys.executable, "-m", "pytest", "-q", "-x"], cwd=ROOT)
+    scaling = audit_scaling(data.load())
+    n = len(data.load().claims)
+    print(f"clean forced build:            {clean:6.1f} s")
+    print(f"no-change rebuild:             {nochange:6.1f} s   (target < 2 s)")
+    print(f"rebuild after editing a table: {edited:6.1f} s")
+    print(f"whole test suite:              {tests:6.1f} s")
+    print(f"floor (kernel + imports, {len(_notebooks())} notebooks): {floor:5.1f} s")
+    print(f"clean build / floor:           {clean / floor:6.2f}     (target <= 1.3)")
+    for factor, seconds in scaling.items():
+        print(f"audit of {factor:>3} x {n} claims:     {seconds:6.2f} s")
+    print(f"growth 10x -> 100x:            {scaling[100] / scaling[10]:6.1f} x (linear: 10 x; target 100x < 2 s)")
+
+
+if __name__ == "__main__":
+    shutil.rmtree(ROOT / "_build" / ".jupyter_cache", ignore_errors=True)
+    main()
