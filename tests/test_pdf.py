@@ -1,0 +1,26 @@
+"""The PDF edition builds with pdflatex and carries the book's chapters."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+
+def test_pdf_edition_builds(tmp_path):
+    if shutil.which("latexmk") is None:
+        pytest.fail("TeX Live is not installed (scripts/setup.sh installs it with CNSAUDIT_PDF=1)")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", str(ROOT), "--builder", "pdflatex", "--path-output", str(tmp_path)],
+                          capture_output=True, text=True, check=False)
+    pdf = tmp_path / "_build" / "latex" / "cnsaudit.pdf"
+    assert proc.returncode == 0 and pdf.is_file(), proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Entrectinib and the blood-brain barrier" in text
