@@ -47,6 +47,10 @@ CELL_CASES = [
     (CLAIMS, "claim_id", "ent-07", "claim_id", "ent-08", "duplicate value"),
     (CLAIMS, "claim_id", "ent-07", "location", "", "is empty but required"),
     (EVIDENCE, "fact_id", "ntrk-dor", "ci_low", "40.0", "lower ≤ point ≤ upper"),
+    (EVIDENCE, "fact_id", "ntrk-dor", "ci_high", "12.0", "lower ≤ point ≤ upper"),   # bounds reversed
+    (EVIDENCE, "fact_id", "ntrk-orr", "n", "-121", "is not a whole number"),          # negative count
+    (EVIDENCE, "fact_id", "ntrk-dor", "ci_level", "95%", "is not a whole number"),     # unit typed in
+    (EVIDENCE, "fact_id", "ntrk-dor", "species", "human ", "is not one of"),          # stray space
     (EVIDENCE, "fact_id", "ntrk-dor", "ci_level", "", "CI needs both bounds and a level"),
     (EVIDENCE, "fact_id", "ntrk-dor", "ci_high", "38,2", "is not a printed number"),
     (EVIDENCE, "fact_id", "ntrk-dor", "cutoff", "31/08/2020", "is not a date"),
