@@ -39,16 +39,24 @@ def _field(name: str, column: pa.Column) -> dict:
     return {"name": name, "type": "string", "constraints": constraints}
 
 
-def table_schema(table: pa.DataFrameSchema, key: str, order: list[str] | None = None) -> dict:
+def table_schema(table: pa.DataFrameSchema, key: str | list[str], order: list[str] | None = None) -> dict:
     """Table Schema of a pandera schema; fields in `order` (a file's header) when given, since
     Frictionless matches fields to columns by position."""
     names = [n for n in (order or []) if n in table.columns] or list(table.columns)
     names += [n for n in table.columns if n not in names]
     return {
         "fields": [_field(name, table.columns[name]) for name in names],
-        "primaryKey": [key],
+        "primaryKey": [key] if isinstance(key, str) else list(key),
         "missingValues": [""],
     }
+
+
+def _table(kind: str):
+    if kind == "dosing":
+        from .dosing import RULES  # the dose-rule table's schema lives with the calculator
+
+        return RULES, ["version", "rule_id"]
+    return _TABLES[kind], _KEYS[kind]
 
 
 def _header(path: Path) -> list[str]:
@@ -65,14 +73,14 @@ def _resource(kind: str, path: Path, root: Path) -> dict:
         "format": "csv",
         "encoding": "utf-8",
         "description": f"{kind} table. {_CROSS_RULES}",
-        "schema": table_schema(_TABLES[kind], _KEYS[kind], _header(path)),
+        "schema": table_schema(*_table(kind), _header(path)),
     }
 
 
 def descriptor(folder: Path = DATA) -> dict:
     """The data package of every CSV table under `folder` (paths relative to it)."""
     resources = [_resource("guides", folder / "guides.csv", folder)]
-    for kind in ("evidence", "claims"):
+    for kind in ("evidence", "claims", "dosing"):
         resources += [_resource(kind, p, folder) for p in sorted((folder / kind).glob("*.csv"))]
     return {
         "name": "cnsaudit-data",
