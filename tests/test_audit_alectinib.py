@@ -1,0 +1,136 @@
+"""The alectinib chapter's verdicts, and proof that they follow the data rather than a label."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnsaudit import audit, data, derive
+
+from .conftest import edit_cell
+
+GUIDE = "001_557834016323f385.txt"
+
+# Written from reading the guide against the primary-literature sheet, independently of the engine.
+EXPECTED = {
+    "alc-01": "contradicted",   # header names Allitinib (AST1306, an EGFR/HER2 inhibitor)
+    "alc-02": "contradicted",   # CAS 897383-62-9 is not alectinib's (1256580-46-7)
+    "alc-03": "unverified",     # 30-40% at diagnosis: no primary source
+    "alc-04": "unverified",     # 50-60% after first-generation TKIs
+    "alc-05": "unverified",     # "poor" crizotinib penetration: no source says so in words
+    "alc-06": "consistent",     # alectinib not a P-gp substrate (Kodama, Caco-2)
+    "alc-07": "unverified",     # crizotinib "efficiently removed": strength label not found
+    "alc-08": "consistent",     # PFS HR 0.40 (0.25-0.64)
+    "alc-09": "consistent",     # time to CNS progression, P<0.0001
+    "alc-10": "consistent",     # lower CNS progression risk with upfront alectinib
+    "alc-11": "consistent",     # 85.7
+    "alc-12": "consistent",     # 78.6
+    "alc-13": "consistent",     # 71.4
+    "alc-14": "consistent",     # 40.0
+    "alc-15": "consistent",     # IRC
+    "alc-16": "unverified",     # RANO-BM
+    "alc-17": "consistent",     # pooled 64.0% of 50 (32, derived)
+    "alc-18": "consistent",     # Zou cohort 1 81.8
+    "alc-19": "unverified",     # n=11 only derivable
+    "alc-20": "consistent",     # Zou cohort 2 76.5
+    "alc-21": "unverified",     # n=17 only derivable
+    "alc-22": "unverified",     # NCT number
+    "alc-23": "consistent",     # ALEX design
+    "alc-24": "unverified",     # imaging schedule
+    "alc-25": "unverified",     # RECIST and RANO-BM
+    "alc-26": "consistent",     # Yang comparison
+    "alc-27": "unverified",     # China
+    "alc-28": "consistent",     # 311 patients
+    "alc-29": "contradicted",   # 146 of the 311 are the ALEX trial arm
+    "alc-30": "unverified",     # nine sites
+    "alc-31": "unverified",     # rwPFS definition
+    "alc-32": "unverified",     # rwiPFS definition
+    "alc-33": "unverified",     # IPTW
+    "alc-34": "unverified",     # Gainor case series not read
+    "alc-35": "unverified",     # eight LM patients
+    "alc-36": "unverified",     # all had relief
+    "alc-37": "consistent",     # guideline names alectinib for LM
+    "alc-38": "unverified",     # Level III not found
+    "alc-39": "consistent",     # takeaway on upfront alectinib
+}
+
+
+def test_every_claim_of_the_guide_has_its_expected_verdict(results):
+    got = results[results["guide"] == GUIDE].set_index("claim_id")["verdict"].to_dict()
+    assert got == EXPECTED
+
+
+def test_each_claim_has_a_reason(results):
+    rows = results[results["guide"] == GUIDE]
+    assert (rows["reason"].str.len() > 0).all()
+    assert rows["claim_id"].str.match(r"^alc-\d\d$").all()
+
+
+def test_pooled_rate_shows_its_derived_count(results):
+    row = results.set_index("claim_id").loc["alc-17"]
+    assert row["recomputed"] == "32/50 = 64.00% (derived)"
+
+
+def test_the_hr_claim_is_recomputed_from_its_interval(results):
+    row = results.set_index("claim_id").loc["alc-08"]
+    assert "SE(log HR) = 0.240" in row["recomputed"]
+
+
+def test_derived_counts_match_the_guides_group_sizes(tables):
+    facts = tables.evidence.set_index("fact_id")
+    claims = tables.claims.set_index("claim_id")
+    for claim_id, rate, size in [("alc-19", "zou-c1-icorr", "zou-c1-n"), ("alc-21", "zou-c2-icorr", "zou-c2-n")]:
+        k, n = derive.unique_denominator(facts.loc[rate, "value"], int(facts.loc[size, "value"]))
+        assert int(claims.loc[claim_id, "reported"]) == n
+    for arm, ids, total in [("alc", ("alex-icorr-rt-alc", "alex-icorr-nort-alc"), "alex-meas-alc"),
+                            ("criz", ("alex-icorr-rt-criz", "alex-icorr-nort-criz"), "alex-meas-criz")]:
+        split = derive.unique_split([facts.loc[i, "value"] for i in ids], int(facts.loc[total, "value"]))
+        assert sum(split.ns) == int(facts.loc[total, "value"])
+
+
+def _verdict(claim_id: str) -> str:
+    return audit.run(data.load()).set_index("claim_id").loc[claim_id, "verdict"]
+
+
+@pytest.mark.parametrize("table, key_col, key, column, value, claim_id, verdict", [
+    # The header naming alectinib would be consistent.
+    ("claims/alectinib.csv", "claim_id", "alc-01", "reported", "Alectinib", "alc-01", "consistent"),
+    # A CAS number matching the primary identity would be consistent.
+    ("claims/alectinib.csv", "claim_id", "alc-02", "reported", "1256580-46-7", "alc-02", "consistent"),
+    # A subgroup rate the primary does not print is contradicted.
+    ("claims/alectinib.csv", "claim_id", "alc-11", "reported", "87.5", "alc-11", "contradicted"),
+    # A CI that differs from the primary's is contradicted.
+    ("claims/alectinib.csv", "claim_id", "alc-08", "ci_high", "0.70", "alc-08", "contradicted"),
+    # A primary HR that differs from the guide's contradicts it.
+    ("evidence/alectinib.csv", "fact_id", "alex-pfs-cns", "value", "0.30", "alc-08", "contradicted"),
+    # A pooled rate impossible for the printed n of 50 is contradicted.
+    ("claims/alectinib.csv", "claim_id", "alc-17", "reported", "64.1", "alc-17", "contradicted"),
+    # If the primary printed only real-world patients, the description would be consistent.
+    ("evidence/alectinib.csv", "fact_id", "yang-composition", "value", "real-world retrospective", "alc-29",
+     "consistent"),
+    # The p threshold of time to CNS progression must match the primary's.
+    ("claims/alectinib.csv", "claim_id", "alc-09", "p", "<0.05", "alc-09", "contradicted"),
+])
+def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, value, claim_id, verdict):
+    before = _verdict(claim_id)
+    edit_cell(data_copy / table, key_col, key, column, value)
+    after = _verdict(claim_id)
+    assert before != verdict
+    assert after == verdict
+
+
+def test_a_found_guideline_level_is_checked(data_copy):
+    path = data_copy / "evidence/alectinib.csv"
+    assert _verdict("alc-38") == "unverified"
+    edit_cell(path, "fact_id", "huntoon-lm-level", "status", "printed")
+    edit_cell(path, "fact_id", "huntoon-lm-level", "value", "Level I")
+    assert _verdict("alc-38") == "contradicted"
+    edit_cell(path, "fact_id", "huntoon-lm-level", "value", "Level III")
+    assert _verdict("alc-38") == "consistent"
+
+
+def test_a_guide_hr_off_its_own_interval_is_inconsistent(data_copy):
+    path = data_copy / "claims/alectinib.csv"
+    # Guide and primary both move to an HR that is not the geometric mean of 0.25-0.64.
+    edit_cell(path, "claim_id", "alc-08", "reported", "0.55")
+    edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", "alex-pfs-cns", "value", "0.55")
+    assert _verdict("alc-08") == "inconsistent"
