@@ -35,8 +35,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cnsaudit: {exc}", file=sys.stderr)
         return 2
     if args.command == "validate":
+        from .dosing import load_rules  # the larotrectinib dose-rule table, data/dosing/
+
+        try:
+            rules = load_rules()
+        except DataError as exc:
+            print(f"cnsaudit: {exc}", file=sys.stderr)
+            return 2
         print(f"data/ is valid: {len(tables.claims)} claims, {len(tables.evidence)} evidence rows, "
-              f"{len(tables.guides)} guides")
+              f"{len(tables.guides)} guides, {len(rules)} dose rules")
         return 0
     if args.command == "mutation":
         from . import mutation

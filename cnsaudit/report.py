@@ -117,3 +117,61 @@ def bound_value(text: str) -> float:
     """The number a printed bound or point sits at (for plotting only; never for checks)."""
     p = parse(text)
     return float(p.low)
+
+
+def percent_table_grid(claims: pd.DataFrame, rows: dict[str, str]) -> pd.DataFrame:
+    """A guide's table of percentages, recomputed row by row (one table row = one claim location).
+
+    For each percentage: the whole numbers of the row's n that print as it (or "impossible").
+    For each `sums` group of the row: a group with a total is compared with its parts, a group
+    without one must add up to 100, both within the rounding of the printed figures.
+    `claims` is the claims table as loaded (figures as the guide prints them).
+    """
+    records = []
+    for label, location in rows.items():
+        sel = claims[claims["location"] == location]
+        if sel.empty:
+            raise KeyError(f"no claim located at {location!r}")
+        n = int(sel["n"].iloc[0])
+        record: dict[str, object] = {"guide row": label, "n": n}
+        groups: dict[str, dict[str, list[str]]] = {}
+        for r in sel.to_dict("records"):
+            if r["value_type"] != "percent":
+                record[r["quantity"]] = f"{r['reported']} (not a percentage)"
+                continue
+            ks = stats.compatible_numerators(r["reported"], n)
+            record[r["quantity"]] = f"{r['reported']}% → " + (
+                f"k = {', '.join(map(str, ks))}" if ks else "impossible")
+            for member in (r.get("sums") or "").split():
+                group, role = member.split(":")
+                groups.setdefault(group, {"total": [], "part": []})[role].append(r["reported"])
+        for group, members in sorted(groups.items()):
+            if members["total"]:
+                ok, s, _ = stats.sum_of_parts(members["total"][0], members["part"])
+                record["parts vs total"] = (f"{' + '.join(members['part'])} = {s} vs "
+                                            f"{members['total'][0]} ({'agrees' if ok else 'differs'})")
+            else:
+                ok, s, _ = stats.adds_to_100(members["part"])
+                record["categories"] = f"sum {s} ({'adds to 100' if ok else 'does not add to 100'})"
+        records.append(record)
+    return pd.DataFrame(records).set_index("guide row")
+
+
+def printed_rate_row(evidence: pd.DataFrame, label: str, fact_id: str, derived: bool = False,
+                     level: float = 0.95) -> dict:
+    """`proportion_row` for a printed response rate, with its printed interval, the interval
+    methods that reproduce it, and its cut-off. With `derived`, the count is the single numerator
+    that gives the printed percentage for the printed n (see `derive_count`)."""
+    f = evidence.set_index("fact_id").loc[fact_id]
+    n = int(f["n"])
+    k = derive_count(f["value"], n) if derived else int(f["k"])
+    row = proportion_row(label, k, n, f["value"],
+                         "derived from printed % and n" if derived else "printed", f["ref"], level)
+    has_ci = isinstance(f["ci_low"], str)
+    methods = stats.ci_methods_reproducing(k, n, f["ci_low"], f["ci_high"], level) if has_ci else []
+    row.update({
+        "printed 95% CI": f"{f['ci_low']}–{f['ci_high']}" if has_ci else "not printed",
+        "reproduced by": " and ".join(methods) if methods else "—",
+        "cut-off": f["cutoff"] if isinstance(f["cutoff"], str) else "not printed",
+    })
+    return row

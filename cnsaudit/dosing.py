@@ -1,0 +1,558 @@
+"""Larotrectinib dose rules, read from `data/dosing/larotrectinib.csv`, and a calculator over them.
+
+The rule table holds one row set per label version (``us-2019``: the original US text;
+``us-2022``: the 2022–2023 US revision; ``eu``: the EU product information, of which only the
+inducer rule was read). Each row is one printed instruction. The calculator only combines rows;
+where no row covers a situation, or the label gives no number, it refuses with the reason instead
+of inventing a dose. The same table draws the dose-adjustment flowchart (:func:`flowchart_dot`),
+so the picture cannot drift from the code.
+
+Doses are returned unrounded, in mg per administration: the label prints no rounding rule for
+body-surface-area dosing, so none is applied here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import schema
+from .data import DataError, Problem, _rel, bib_keys, bib_file, data_dir, read_table, validate_table
+
+VERSIONS = ("us-2019", "us-2022", "eu")
+KINDS = ("start", "reduction", "continuity", "adverse", "interaction", "hepatic", "formulation")
+BSA_BANDS = ("ge1", "lt1", "lt1-start")
+DRUG_CLASSES = ("strong-inhibitor", "moderate-inhibitor", "strong-inducer", "moderate-inducer")
+CHILD_PUGH = ("A", "B", "C")
+OUTCOMES = ("dose", "adjust", "refuse", "withhold", "resume", "discontinue", "strength")
+DOSE_UNITS = ("mg", "mg/m2", "mg/mL")
+FREQUENCIES = ("twice daily", "once daily")
+LIMIT_UNITS = ("weeks", "modifications", "half-lives")
+
+BSA_THRESHOLD = 1.0  # m², printed in every US version
+# Plausibility range of the calculator (not a label rule): a body-surface area outside it is a
+# typing error (cm² for m², a weight for a BSA), not a patient.
+BSA_MIN, BSA_MAX = 0.1, 3.5
+MAX_LEVEL = 3  # starting dose (0) and three reductions
+
+DECIMAL = r"^(?:[1-9][0-9]*(?:\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*)$"  # a number > 0
+
+
+# --- the schema ----------------------------------------------------------------------------------
+
+
+def _vocab(values, nullable=True) -> pa.Column:
+    return pa.Column(str, pa.Check.isin(values, error=f"is not one of {', '.join(values)}"),
+                     nullable=nullable)
+
+
+def _decimal(nullable=True) -> pa.Column:
+    return pa.Column(str, pa.Check.str_matches(DECIMAL, error="is not a plain positive number"),
+                     nullable=nullable)
+
+
+def _has(row, column) -> bool:
+    value = row.get(column)
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _fields_match_outcome(row) -> bool:
+    need = {
+        "dose": ("dose", "dose_unit", "frequency", "bsa_band", "level"),
+        "strength": ("dose", "dose_unit"),
+        "adjust": ("factor", "avoid"),
+        "refuse": ("avoid",),
+    }.get(row.get("outcome"), ())
+    forbid = () if row.get("outcome") in ("dose", "strength") else ("dose", "dose_unit", "frequency")
+    if row.get("outcome") != "adjust":
+        forbid += ("factor",)
+    return all(_has(row, c) for c in need) and not any(_has(row, c) for c in forbid)
+
+
+def _target_matches_kind(row) -> bool:
+    kind = row.get("kind")
+    has_class, has_cp = _has(row, "drug_class"), _has(row, "child_pugh")
+    if kind == "interaction":
+        return has_class and not has_cp
+    if kind == "hepatic":
+        return has_cp and not has_class
+    return not has_class and not has_cp
+
+
+def _level_matches_kind(row) -> bool:
+    level = row.get("level")
+    kind = row.get("kind")
+    if kind == "start":
+        return level == "0" and row.get("bsa_band") in ("ge1", "lt1")
+    if kind == "reduction":
+        return level in ("1", "2", "3") and row.get("bsa_band") in ("ge1", "lt1")
+    if kind == "continuity":
+        return level in ("1", "2", "3") and row.get("bsa_band") == "lt1-start"
+    return not _has(row, "level") and not _has(row, "bsa_band")
+
+
+def _limit_pair(row) -> bool:
+    return _has(row, "limit") == _has(row, "limit_unit")
+
+
+ROW_RULES = [
+    schema.RowRule("the outcome decides which of dose, dose_unit, frequency, factor and avoid are "
+                   "filled", ("outcome", "dose", "dose_unit", "frequency", "factor", "avoid"),
+                   _fields_match_outcome),
+    schema.RowRule("an interaction rule names a drug class, a hepatic rule a Child-Pugh class, "
+                   "other rules neither", ("kind", "drug_class", "child_pugh"), _target_matches_kind),
+    schema.RowRule("a starting dose is level 0, a reduction level 1 to 3, each for one BSA band; "
+                   "other kinds have neither", ("kind", "level", "bsa_band"), _level_matches_kind),
+    schema.RowRule("a limit needs its unit and a unit its limit", ("limit", "limit_unit"), _limit_pair),
+]
+# Let data.validate_table name the columns of a failed row rule, as it does for the other tables.
+schema.ROW_RULE_COLUMNS.update({("dosing", r.name): r.columns for r in ROW_RULES})
+
+RULES = pa.DataFrameSchema(
+    {
+        "version": _vocab(VERSIONS, nullable=False),
+        "rule_id": pa.Column(str, pa.Check.str_matches(schema.ID, error="is not an id of lower-case "
+                                                       "words joined by -")),
+        "kind": _vocab(KINDS, nullable=False),
+        "bsa_band": _vocab(BSA_BANDS),
+        "level": pa.Column(str, pa.Check.isin(["0", "1", "2", "3"], error="is not a level 0 to 3"),
+                           nullable=True),
+        "drug_class": _vocab(DRUG_CLASSES),
+        "child_pugh": _vocab(CHILD_PUGH),
+        "outcome": _vocab(OUTCOMES, nullable=False),
+        "dose": _decimal(),
+        "dose_unit": _vocab(DOSE_UNITS),
+        "frequency": _vocab(FREQUENCIES),
+        "factor": _decimal(),
+        "avoid": _vocab(("yes", "no")),
+        "limit": pa.Column(str, schema._printed_check(), nullable=True),
+        "limit_unit": _vocab(LIMIT_UNITS),
+        "ref": pa.Column(str, pa.Check.str_matches(schema.BIBKEY, error="is not a BibTeX key")),
+        "source_location": pa.Column(str, schema._text_check()),
+        "wording": pa.Column(str, schema._text_check()),
+    },
+    checks=[r.as_check() for r in ROW_RULES],
+    strict=True,
+    name="dosing",
+)
+
+
+def rules_file() -> Path:
+    return data_dir() / "dosing" / "larotrectinib.csv"
+
+
+def _cross_checks(df: pd.DataFrame, name: str, keys: frozenset[str]) -> list[Problem]:
+    problems = []
+    for i, r in enumerate(df.to_dict("records"), start=1):
+        if r["ref"] not in keys:
+            problems.append(Problem(name, i, "ref", f"{r['ref']!r} is not a key in references.bib"))
+    dup = df.duplicated(["version", "rule_id"], keep="first")
+    for i in df.index[dup]:
+        problems.append(Problem(name, int(i) + 1, "rule_id",
+                                f"duplicate rule {df.loc[i, 'rule_id']!r} in version {df.loc[i, 'version']!r}"))
+    # A version that prints any dose grid must print all of it: start and three reductions, both bands.
+    for version, rows in df.groupby("version", sort=True):
+        grid = rows[rows["kind"].isin(["start", "reduction"])]
+        if grid.empty:
+            continue
+        have = set(zip(grid["level"], grid["bsa_band"]))
+        for level in ("0", "1", "2", "3"):
+            for band in ("ge1", "lt1"):
+                if (level, band) not in have:
+                    problems.append(Problem(name, None, "level", f"version {version!r} has no dose "
+                                            f"rule for level {level}, BSA band {band}"))
+    return problems
+
+
+def load_rules(path: Path | None = None) -> pd.DataFrame:
+    """Read and validate the rule table; raise DataError naming file, row and column."""
+    path = Path(path) if path is not None else rules_file()
+    if not path.is_file():
+        raise DataError([Problem(_rel(path), None, None, "file not found")])
+    name = _rel(path)
+    df = read_table(path)
+    df = validate_table(df, RULES, name)
+    problems = _cross_checks(df, name, bib_keys(bib_file()))
+    if problems:
+        raise DataError(problems)
+    return df.reset_index(drop=True)
+
+
+# --- the calculator ------------------------------------------------------------------------------
+
+
+class DoseInputError(ValueError):
+    """A patient situation the calculator cannot accept (bad BSA, unknown class, level)."""
+
+
+@dataclass(frozen=True)
+class Dose:
+    """The dose for one situation, or a refusal. `mg` is per administration, unrounded."""
+
+    version: str
+    bsa: float
+    level: int
+    drug_class: str | None
+    child_pugh: str | None
+    mg: Fraction | None
+    frequency: str | None
+    rules: tuple[str, ...] = field(default=())
+    refusal: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.refusal is not None
+
+    @property
+    def mg_float(self) -> float | None:
+        return None if self.mg is None else float(self.mg)
+
+
+def _rows(rules: pd.DataFrame, version: str, **match) -> list[dict]:
+    sel = rules[rules["version"] == version]
+    for column, value in match.items():
+        sel = sel[sel[column] == value]
+    return sel.to_dict("records")
+
+
+def _check_inputs(rules, bsa, level, drug_class, child_pugh, version) -> float:
+    if version not in VERSIONS:
+        raise DoseInputError(f"unknown label version {version!r}; expected one of {', '.join(VERSIONS)}")
+    if isinstance(bsa, bool) or not isinstance(bsa, (int, float, Fraction)):
+        raise DoseInputError(f"body-surface area must be a number in m², got {bsa!r}")
+    if not math.isfinite(float(bsa)) or not BSA_MIN <= float(bsa) <= BSA_MAX:
+        raise DoseInputError(f"body-surface area {bsa!r} m² is outside the plausible range "
+                             f"{BSA_MIN}–{BSA_MAX} m² (is it in m²?)")
+    if isinstance(level, bool) or not isinstance(level, int) or level < 0:
+        raise DoseInputError(f"reduction level must be a whole number 0 to {MAX_LEVEL}, got {level!r}")
+    if level > MAX_LEVEL:
+        stop = _rows(rules, "us-2022", rule_id="intolerant") or _rows(rules, "us-2019", rule_id="intolerant")
+        why = stop[0]["wording"] if stop else "the label prints three reductions only"
+        raise DoseInputError(f"there is no dose reduction {level}: {why}")
+    if drug_class is not None and drug_class not in DRUG_CLASSES:
+        raise DoseInputError(f"unknown interacting drug class {drug_class!r}; expected one of "
+                             f"{', '.join(DRUG_CLASSES)} or None")
+    if child_pugh is not None and child_pugh not in CHILD_PUGH:
+        raise DoseInputError(f"unknown Child-Pugh class {child_pugh!r}; expected A, B, C or None")
+    return float(bsa)
+
+
+def _as_fraction(text: str) -> Fraction:
+    return Fraction(text)
+
+
+def calculate(bsa, level: int = 0, drug_class: str | None = None, child_pugh: str | None = None,
+              version: str = "us-2022", *, unavoidable: bool = False, started_below_1m2: bool = False,
+              rules: pd.DataFrame | None = None) -> Dose:
+    """The dose per administration for one patient situation under one label version.
+
+    bsa: body-surface area in m²; level: 0 (starting dose) to 3 (third reduction); drug_class: an
+    interacting CYP3A4 drug class or None; child_pugh: "A", "B", "C" or None (no hepatic
+    impairment); unavoidable: the interacting drug cannot be replaced (otherwise an "avoid" rule
+    refuses); started_below_1m2: a child started below 1.0 m² whose BSA has since grown.
+    """
+    rules = load_rules() if rules is None else rules
+    bsa = _check_inputs(rules, bsa, level, drug_class, child_pugh, version)
+    situation = dict(version=version, bsa=bsa, level=level, drug_class=drug_class, child_pugh=child_pugh)
+
+    def refuse(reason, applied=()):
+        return Dose(**situation, mg=None, frequency=None, rules=tuple(applied), refusal=reason)
+
+    # An interaction rule that refuses (or says avoid) is the label's first word: check it first.
+    interaction = None
+    if drug_class is not None:
+        found = _rows(rules, version, kind="interaction", drug_class=drug_class)
+        if not found:
+            return refuse(f"label version {version!r}: no rule for a {drug_class.replace('-', ' ')} "
+                          "was recorded (not in the text read)")
+        interaction = found[0]
+        if interaction["outcome"] == "refuse":
+            return refuse(interaction["wording"], [interaction["rule_id"]])
+        if interaction["avoid"] == "yes" and not unavoidable:
+            return refuse(f"avoid the combination ({interaction['wording']}); if it cannot be "
+                          "avoided, ask again with unavoidable=True", [interaction["rule_id"]])
+
+    band = "ge1" if bsa >= BSA_THRESHOLD else "lt1"
+    base = None
+    if started_below_1m2 and band == "ge1":
+        grown = _rows(rules, version, kind="continuity", bsa_band="lt1-start", level=str(level))
+        base = grown[0] if grown else None
+    if base is None:
+        found = _rows(rules, version, kind="start" if level == 0 else "reduction", bsa_band=band,
+                      level=str(level))
+        if not found:
+            return refuse(f"label version {version!r}: no dose rule for level {level} with BSA band "
+                          f"{band} was recorded (not in the text read)")
+        base = found[0]
+    applied = [base["rule_id"]]
+    mg = _as_fraction(base["dose"])
+    if base["dose_unit"] == "mg/m2":
+        mg *= Fraction(str(bsa))
+    frequency = base["frequency"]
+
+    if interaction is not None:
+        applied.append(interaction["rule_id"])
+        mg *= _as_fraction(interaction["factor"])
+
+    if child_pugh is not None:
+        found = _rows(rules, version, kind="hepatic", child_pugh=child_pugh)
+        if not found:
+            return refuse(f"label version {version!r}: no hepatic rule for Child-Pugh {child_pugh} "
+                          "was recorded (not in the text read)", applied)
+        rule = found[0]
+        factor = _as_fraction(rule["factor"])
+        if factor != 1 and level > 0:
+            return refuse(f"{rule['wording']}; the label adjusts the starting dose only and prints no "
+                          "reduction levels from a hepatically adjusted dose", applied + [rule["rule_id"]])
+        if factor != 1 and drug_class is not None:
+            return refuse(f"{rule['wording']}; the label does not say how to combine this with a "
+                          "CYP3A4 interaction adjustment", applied + [rule["rule_id"]])
+        applied.append(rule["rule_id"])
+        mg *= factor
+
+    if mg <= 0:  # pragma: no cover - the schema admits positive numbers only
+        raise AssertionError("a dose must be positive")
+    return Dose(**situation, mg=mg, frequency=frequency, rules=tuple(applied))
+
+
+def after_grade_3_4(level: int, resolved_within_weeks: float | None, version: str = "us-2022",
+                    rules: pd.DataFrame | None = None) -> tuple[int | None, str, tuple[str, ...]]:
+    """The next step after a grade 3 or 4 adverse reaction at `level`.
+
+    resolved_within_weeks: weeks until the reaction resolved to grade 1 or baseline, or None if it
+    has not. Returns (new level or None, what to do, rule ids).
+    """
+    rules = load_rules() if rules is None else rules
+    if version not in VERSIONS:
+        raise DoseInputError(f"unknown label version {version!r}")
+    if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= MAX_LEVEL:
+        raise DoseInputError(f"reduction level must be a whole number 0 to {MAX_LEVEL}, got {level!r}")
+    by_id = {r["rule_id"]: r for r in _rows(rules, version, kind="adverse")}
+    needed = ("grade34-withhold", "grade34-resume", "grade34-unresolved", "intolerant")
+    if any(k not in by_id for k in needed):
+        return None, f"label version {version!r}: no adverse-reaction rules were recorded", ()
+    weeks = float(Fraction(by_id["grade34-resume"]["limit"]))
+    if resolved_within_weeks is None or resolved_within_weeks > weeks:
+        return None, by_id["grade34-unresolved"]["wording"], ("grade34-withhold", "grade34-unresolved")
+    if level + 1 > int(by_id["intolerant"]["limit"]):
+        return None, by_id["intolerant"]["wording"], ("grade34-withhold", "intolerant")
+    return level + 1, by_id["grade34-resume"]["wording"], ("grade34-withhold", "grade34-resume")
+
+
+def solution_ml(mg: Fraction, version: str = "us-2022", rules: pd.DataFrame | None = None) -> Fraction:
+    """Volume of the oral solution holding `mg` (strength from the rule table)."""
+    rules = load_rules() if rules is None else rules
+    found = _rows(rules, version, kind="formulation", rule_id="oral-solution")
+    if not found:
+        raise DoseInputError(f"label version {version!r}: no oral-solution strength recorded")
+    return Fraction(mg) / _as_fraction(found[0]["dose"])
+
+
+def reduction_table(version: str = "us-2022", rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The label's reduction table as text, rebuilt from the rule rows (levels × BSA bands)."""
+    rules = load_rules() if rules is None else rules
+    names = {0: "starting dose", 1: "first reduction", 2: "second reduction", 3: "third reduction"}
+    out = {}
+    for level in range(MAX_LEVEL + 1):
+        cells = {}
+        for band, label in (("ge1", "BSA ≥ 1.0 m²"), ("lt1", "BSA < 1.0 m²")):
+            kind = "start" if level == 0 else "reduction"
+            found = _rows(rules, version, kind=kind, bsa_band=band, level=str(level))
+            cells[label] = (f"{found[0]['dose']} {found[0]['dose_unit']} {found[0]['frequency']}"
+                            if found else "not recorded")
+        out[names[level]] = cells
+    return pd.DataFrame(out).T
+
+
+def lookup_table(version: str = "us-2022", bsas=None, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Dose per administration (mg, unrounded) and oral-solution volume (mL) for a BSA grid."""
+    rules = load_rules() if rules is None else rules
+    if bsas is None:
+        bsas = [Fraction(k, 10) for k in range(3, 21)]
+    records = []
+    for bsa in bsas:
+        row = {"BSA (m²)": f"{float(bsa):.1f}"}
+        for level, name in ((0, "start"), (1, "red. 1"), (2, "red. 2"), (3, "red. 3")):
+            d = calculate(float(bsa), level, version=version, rules=rules)
+            if d.refused:
+                row[f"{name} mg"] = row[f"{name} mL"] = "refused"
+                continue
+            freq = "" if d.frequency == "twice daily" else " once daily"
+            row[f"{name} mg"] = f"{float(d.mg):g}{freq}"
+            row[f"{name} mL"] = f"{float(solution_ml(d.mg, version, rules)):g}"
+        records.append(row)
+    return pd.DataFrame(records).set_index("BSA (m²)")
+
+
+# --- the flowchart -------------------------------------------------------------------------------
+
+
+def _q(text: str) -> str:
+    """A DOT string; a "\\n" written in `text` stays DOT's centred line break."""
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def flowchart_dot(version: str = "us-2022", rules: pd.DataFrame | None = None) -> str:
+    """DOT source of the dose-adjustment decision flowchart, built from the rule rows only."""
+    rules = load_rules() if rules is None else rules
+    rows = _rows(rules, version)
+    if not rows:
+        raise DoseInputError(f"no rules for label version {version!r}")
+    by_id = {r["rule_id"]: r for r in rows}
+    br = "\\n"
+    out = [
+        "digraph dose {",
+        "  rankdir=TB; nodesep=0.25; ranksep=0.3;",
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, '
+        'fillcolor="#f2f2f2", color="#555555"];',
+        '  edge [fontname="Helvetica", fontsize=9, color="#444444"];',
+    ]
+
+    def node(name, label, fill=None, shape=None):
+        extra = (f', fillcolor="{fill}"' if fill else "") + (f", shape={shape}" if shape else "")
+        out.append(f"  {name} [label={_q(label)}{extra}];")
+
+    def edge(a, b, label=None, style=None):
+        attrs = ([f"label={_q(label)}"] if label else []) + ([f"style={style}"] if style else [])
+        out.append(f"  {a} -> {b}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
+
+    def dose_text(r):
+        return f"{r['dose']} {r['dose_unit']} {r['frequency']}"
+
+    grid = [r for r in rows if r["kind"] in ("start", "reduction")]
+    if grid:
+        node("bsa", "Body-surface area", "#dbe9f6", "diamond")
+        resume = by_id.get("grade34-resume")
+        step = ("grade 3–4 reaction resolved" + br + f"within {resume['limit']} {resume['limit_unit']}"
+                if resume else "next reduction")
+        for band, label in (("ge1", "≥ 1.0 m²"), ("lt1", "< 1.0 m²")):
+            prev = "bsa"
+            for level in range(MAX_LEVEL + 1):
+                rid = f"start-{band}" if level == 0 else f"reduction{level}-{band}"
+                if rid not in by_id:
+                    continue
+                title = "starting dose" if level == 0 else f"reduction {level}"
+                node(f"{band}_{level}", title + br + dose_text(by_id[rid]),
+                     "#e5f2e5" if level == 0 else None)
+                edge(prev, f"{band}_{level}", label if level == 0 else step)
+                prev = f"{band}_{level}"
+            if "intolerant" in by_id:
+                node(f"stop_{band}", "permanently discontinue" + br + "(not tolerated after "
+                     f"{by_id['intolerant']['limit']} {by_id['intolerant']['limit_unit']})", "#f6d5c5")
+                edge(prev, f"stop_{band}", "further grade 3–4" + br + "reaction")
+        if "reduction3-grown" in by_id:
+            node("grown", "BSA grows past 1.0 m²:" + br + "stay on " + dose_text(by_id["reduction3-grown"]),
+                 "#e5f2e5")
+            edge("lt1_3", "grown", style="dashed")
+    if "grade34-withhold" in by_id and "grade34-unresolved" in by_id:
+        w = by_id["grade34-unresolved"]
+        node("withhold", "any grade 3–4 reaction:" + br + "withhold until grade 1 or baseline",
+             "#dbe9f6", "box")
+        node("unresolved", "permanently discontinue", "#f6d5c5")
+        edge("withhold", "unresolved", f"not resolved within {w['limit']} {w['limit_unit']}")
+    classes = [c for c in DRUG_CLASSES if c in by_id]
+    if classes:
+        node("cyp", "CYP3A4 interacting drug?", "#dbe9f6", "diamond")
+    for cls in classes:
+        r = by_id[cls]
+        if r["outcome"] == "refuse":
+            text = "avoid; no dose given" if r["avoid"] == "yes" else "no fixed dose printed"
+        else:
+            factor = Fraction(r["factor"])
+            change = {Fraction(1, 2): "halve the dose", Fraction(2): "double the dose"}.get(
+                factor, f"multiply the dose by {r['factor']}")
+            text = ("avoid; if unavoidable " if r["avoid"] == "yes" else "") + change
+            if r["limit"]:
+                text += br + f"resume {r['limit']} {r['limit_unit']} after stopping"
+        node(cls.replace("-", "_"), text, "#fde0c5" if "inhibitor" in cls else "#e0d5f0")
+        edge("cyp", cls.replace("-", "_"), cls.replace("-", " "))
+    for cp in CHILD_PUGH:
+        rid = f"hepatic-{cp.lower()}"
+        if rid in by_id:
+            factor = Fraction(by_id[rid]["factor"])
+            text = "no adjustment" if factor == 1 else (
+                "halve the starting dose" if factor == Fraction(1, 2) else f"starting dose × {factor}")
+            if not any(line.startswith("  hepatic [") for line in out):
+                node("hepatic", "hepatic impairment?", "#dbe9f6", "diamond")
+            node(f"hep_{cp}", text, "#fff3c4")
+            edge("hepatic", f"hep_{cp}", f"Child-Pugh {cp}")
+    # Stack the three blocks (reactions, interactions, liver) instead of spreading them sideways.
+    names = {line.split(" [", 1)[0].strip() for line in out if " [label=" in line}
+    for a, b in (("stop_ge1", "withhold"), ("unresolved", "cyp"),
+                 (classes[0].replace("-", "_") if classes else "", "hepatic")):
+        if a in names and b in names:
+            out.append(f"  {a} -> {b} [style=invis];")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def render_svg(dot_source: str) -> str:
+    """Render DOT with the `dot` program to SVG text, without graphviz's version comment."""
+    import re
+    import subprocess
+
+    svg = subprocess.run(["dot", "-Tsvg"], input=dot_source, capture_output=True, text=True,
+                         check=True).stdout
+    return re.sub(r"<!-- Generated by graphviz version [^>]*-->\n?", "", svg)
+
+
+# --- CSF penetration -----------------------------------------------------------------------------
+
+
+def csf_plasma_ratio(csf: float, plasma: float, fu_plasma: float | None = None,
+                     fu_csf: float = 1.0) -> dict[str, float]:
+    """CSF-to-plasma concentration ratio, and the unbound-corrected ratio if fu_plasma is given.
+
+    The unbound ratio compares unbound concentrations: (fu_csf × C_csf) / (fu_plasma × C_plasma).
+    CSF carries little protein, so fu_csf defaults to 1 (CSF concentration taken as unbound).
+    Concentrations must be in the same unit; fractions unbound lie in (0, 1].
+    """
+    for name, value in (("csf", csf), ("plasma", plasma)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{name} concentration must be a finite number, got {value!r}")
+    if csf < 0:
+        raise ValueError(f"CSF concentration must be ≥ 0, got {csf}")
+    if plasma <= 0:
+        raise ValueError(f"plasma concentration must be > 0, got {plasma}")
+    out = {"csf_to_plasma": csf / plasma}
+    for name, fu in (("fu_plasma", fu_plasma), ("fu_csf", fu_csf)):
+        if fu is not None and (isinstance(fu, bool) or not isinstance(fu, (int, float))
+                               or not 0 < fu <= 1):
+            raise ValueError(f"{name} must lie in (0, 1], got {fu!r}")
+    if fu_plasma is not None:
+        out["csf_to_unbound_plasma"] = (fu_csf * csf) / (fu_plasma * plasma)
+    return out
+
+
+# --- comparing label versions -------------------------------------------------------------------
+
+
+def describe(d: Dose) -> str:
+    """One dose or refusal as a short phrase for tables."""
+    if d.refused:
+        return f"refused: {d.refusal}"
+    return f"{float(d.mg):g} mg {d.frequency}"
+
+
+def interaction_table(bsa: float = 1.5, level: int = 0, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """For each interacting drug class and label version: does the label say to avoid the
+    combination first, and what dose (or refusal) follows if it cannot be avoided."""
+    rules = load_rules() if rules is None else rules
+    records = []
+    for cls in DRUG_CLASSES:
+        for version in VERSIONS:
+            found = _rows(rules, version, kind="interaction", drug_class=cls)
+            d = calculate(bsa, level, cls, version=version, unavoidable=True, rules=rules)
+            records.append({
+                "drug class": cls.replace("-", " "),
+                "version": version,
+                "avoid first": (found[0]["avoid"] if found else "no rule recorded"),
+                f"dose if unavoidable (BSA {bsa:g} m²)": describe(d),
+                "rule": found[0]["rule_id"] if found else "",
+            })
+    return pd.DataFrame(records).set_index(["drug class", "version"])
