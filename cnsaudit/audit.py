@@ -67,8 +67,9 @@ class Finding:
         parts = [c.detail for c in self.checks if c.effect == verdict]
         if verdict in ("unverified", "consistent", "caveat"):
             parts += [c.detail for c in self.checks if c.passed and not c.quiet]
-        if verdict == "unverified" and _get(self.fact, "note"):
-            parts.append(self.fact["note"])
+        note = _get(self.fact, "note")
+        if verdict == "unverified" and note and not any(note in part for part in parts):
+            parts.append(note)
         return "; ".join(parts) if parts else "reproduced"
 
 
