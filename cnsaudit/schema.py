@@ -18,7 +18,7 @@ from typing import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from .printed import PrintedNumberError, parse
+from .printed import PrintedNumberError, is_printed_number, parse
 
 STATUSES = ("printed", "derived", "not_found")
 DRUGS = (
@@ -54,14 +54,7 @@ def _text_check() -> list[pa.Check]:
 
 
 def _printed_check() -> pa.Check:
-    def ok(value: str) -> bool:
-        try:
-            parse(value)
-        except PrintedNumberError:
-            return False
-        return True
-
-    return pa.Check(ok, element_wise=True,
+    return pa.Check(is_printed_number, element_wise=True,
                     error="is not a printed number, range or bound (e.g. 63.6, 1.1–1.15, ≥2.8)")
 
 

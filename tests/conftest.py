@@ -35,6 +35,11 @@ def data_copy(tmp_path, monkeypatch):
     return copy
 
 
+def verdict_of(claim_id: str) -> str:
+    """The verdict the audit gives a claim, on the data folder currently in force."""
+    return audit.run(data.load()).set_index("claim_id").loc[claim_id, "verdict"]
+
+
 def edit_cell(path: Path, key_column: str, key: str, column: str, value: str) -> None:
     """Set one cell of a CSV in place, leaving every other cell as written."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -6,7 +6,7 @@ import pytest
 
 from cnsaudit import audit, data, derive
 
-from .conftest import edit_cell
+from .conftest import edit_cell, verdict_of
 
 GUIDE = "001_557834016323f385.txt"
 
@@ -54,7 +54,7 @@ EXPECTED = {
 }
 
 
-def test_every_claim_of_the_guide_has_its_expected_verdict(results):
+def test_every_claim_of_the_guide_has_its_expectedverdict_of(results):
     got = results[results["guide"] == GUIDE].set_index("claim_id")["verdict"].to_dict()
     assert got == EXPECTED
 
@@ -87,8 +87,6 @@ def test_derived_counts_match_the_guides_group_sizes(tables):
         assert sum(split.ns) == int(facts.loc[total, "value"])
 
 
-def _verdict(claim_id: str) -> str:
-    return audit.run(data.load()).set_index("claim_id").loc[claim_id, "verdict"]
 
 
 @pytest.mark.parametrize("table, key_col, key, column, value, claim_id, verdict", [
@@ -111,21 +109,21 @@ def _verdict(claim_id: str) -> str:
     ("claims/alectinib.csv", "claim_id", "alc-09", "p", "<0.05", "alc-09", "contradicted"),
 ])
 def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, value, claim_id, verdict):
-    before = _verdict(claim_id)
+    before = verdict_of(claim_id)
     edit_cell(data_copy / table, key_col, key, column, value)
-    after = _verdict(claim_id)
+    after = verdict_of(claim_id)
     assert before != verdict
     assert after == verdict
 
 
 def test_a_found_guideline_level_is_checked(data_copy):
     path = data_copy / "evidence/alectinib.csv"
-    assert _verdict("alc-38") == "unverified"
+    assert verdict_of("alc-38") == "unverified"
     edit_cell(path, "fact_id", "huntoon-lm-level", "status", "printed")
     edit_cell(path, "fact_id", "huntoon-lm-level", "value", "Level I")
-    assert _verdict("alc-38") == "contradicted"
+    assert verdict_of("alc-38") == "contradicted"
     edit_cell(path, "fact_id", "huntoon-lm-level", "value", "Level III")
-    assert _verdict("alc-38") == "consistent"
+    assert verdict_of("alc-38") == "consistent"
 
 
 def test_a_guide_hr_off_its_own_interval_is_inconsistent(data_copy):
@@ -133,4 +131,4 @@ def test_a_guide_hr_off_its_own_interval_is_inconsistent(data_copy):
     # Guide and primary both move to an HR that is not the geometric mean of 0.25-0.64.
     edit_cell(path, "claim_id", "alc-08", "reported", "0.55")
     edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", "alex-pfs-cns", "value", "0.55")
-    assert _verdict("alc-08") == "inconsistent"
+    assert verdict_of("alc-08") == "inconsistent"

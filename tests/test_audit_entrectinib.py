@@ -6,7 +6,7 @@ import pytest
 
 from cnsaudit import audit, data
 
-from .conftest import edit_cell
+from .conftest import edit_cell, verdict_of
 
 GUIDE = "000_74ab3254b9657455.txt"
 
@@ -45,7 +45,7 @@ EXPECTED = {
 }
 
 
-def test_every_claim_of_the_guide_has_its_expected_verdict(results):
+def test_every_claim_of_the_guide_has_its_expectedverdict_of(results):
     got = results[results["guide"] == GUIDE].set_index("claim_id")["verdict"].to_dict()
     assert got == EXPECTED
 
@@ -63,8 +63,6 @@ def test_the_derived_count_behind_the_intracranial_rate_is_shown(results):
     assert "only as k = 7" in row["reason"]
 
 
-def _verdict(claim_id: str) -> str:
-    return audit.run(data.load()).set_index("claim_id").loc[claim_id, "verdict"]
 
 
 @pytest.mark.parametrize("table, key_col, key, column, value, claim_id, verdict", [
@@ -83,11 +81,11 @@ def _verdict(claim_id: str) -> str:
     ("claims/entrectinib.csv", "claim_id", "ent-28", "n", "19", "ent-28", "inconsistent"),
 ])
 def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, value, claim_id, verdict):
-    before = _verdict(claim_id)
+    before = verdict_of(claim_id)
     edit_cell(data_copy / table, key_col, key, column, value)
     if column == "status" and value == "printed":
         edit_cell(data_copy / table, key_col, key, "value", "2.5")
-    after = _verdict(claim_id)
+    after = verdict_of(claim_id)
     assert before != verdict
     assert after == verdict
 
@@ -99,8 +97,8 @@ def test_newer_data_turns_a_match_into_a_caveat(data_copy):
     with claims.open("a") as f:
         f.write("ent-99,000_74ab3254b9657455.txt,test,ORR,entrectinib,objective response rate,,percent,"
                 "61.2,%,121,74,,,,,human,,,,,ntrk-orr,demetri2022entrectinib,\n")
-    assert _verdict("ent-99") == "consistent"
+    assert verdict_of("ent-99") == "consistent"
     with path.open("a") as f:
         f.write("ntrk-orr-2024,entrectinib,objective response rate,later cut,percent,60.0,%,150,90,,,,,"
                 "human,,2024-01-01,ntrk-orr,printed,demetri2022entrectinib,abstract,\n")
-    assert _verdict("ent-99") == "caveat"
+    assert verdict_of("ent-99") == "caveat"

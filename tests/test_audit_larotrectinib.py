@@ -6,7 +6,7 @@ import pytest
 
 from cnsaudit import audit, data, stats
 
-from .conftest import edit_cell
+from .conftest import edit_cell, verdict_of
 
 GUIDE = "003_78f3d3862d36bdb2.txt"
 CLAIMS = "claims/larotrectinib.csv"
@@ -71,7 +71,7 @@ EXPECTED = {
 }
 
 
-def test_every_claim_of_the_guide_has_its_expected_verdict(results):
+def test_every_claim_of_the_guide_has_its_expectedverdict_of(results):
     got = results[results["guide"] == GUIDE].set_index("claim_id")["verdict"].to_dict()
     assert got == EXPECTED
 
@@ -95,8 +95,6 @@ def test_primary_counts_are_compared_as_percentages(results):
     assert "prints 10 of 14" in row["reason"] and row["verdict"] == "contradicted"
 
 
-def _verdict(claim_id: str) -> str:
-    return audit.run(data.load()).set_index("claim_id").loc[claim_id, "verdict"]
 
 
 @pytest.mark.parametrize("table, key_col, key, column, value, claim_id, verdict", [
@@ -117,11 +115,11 @@ def _verdict(claim_id: str) -> str:
     (CLAIMS, "claim_id", "lar-47", "n", "14", "lar-47", "consistent"),
 ])
 def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, value, claim_id, verdict):
-    before = _verdict(claim_id)
+    before = verdict_of(claim_id)
     edit_cell(data_copy / table, key_col, key, column, value)
     if column == "status" and value == "printed":
         edit_cell(data_copy / table, key_col, key, "value", "0")
-    after = _verdict(claim_id)
+    after = verdict_of(claim_id)
     assert before != verdict
     assert after == verdict
 
@@ -129,11 +127,11 @@ def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, va
 def test_categories_that_do_not_add_up_make_the_row_inconsistent(data_copy):
     # If the primary printed 74% stable disease and the guide copied it, the guide's own row
     # (14 + 21 + 74 + 0) would no longer add up to 100.
-    assert _verdict("lar-39") == "consistent"
+    assert verdict_of("lar-39") == "consistent"
     edit_cell(data_copy / EVIDENCE, "fact_id", "lar-pcns-sd", "value", "74")
     edit_cell(data_copy / CLAIMS, "claim_id", "lar-39", "reported", "74")
-    assert _verdict("lar-39") == "inconsistent"
-    assert _verdict("lar-37") == "inconsistent"
+    assert verdict_of("lar-39") == "inconsistent"
+    assert verdict_of("lar-37") == "inconsistent"
 
 
 ROWS = {

@@ -6,7 +6,7 @@ import pytest
 
 from cnsaudit import audit, data, nomenclature as nm
 
-from .conftest import edit_cell
+from .conftest import edit_cell, verdict_of
 
 GUIDE = "002_2ff37f2944dc5c1f.txt"
 
@@ -35,7 +35,7 @@ EXPECTED = {
 }
 
 
-def test_every_claim_of_the_guide_has_its_expected_verdict(results):
+def test_every_claim_of_the_guide_has_its_expectedverdict_of(results):
     got = results[results["guide"] == GUIDE].set_index("claim_id")["verdict"].to_dict()
     assert got == EXPECTED
 
@@ -65,8 +65,6 @@ def test_the_alteration_tokens_are_those_the_nomenclature_check_reads_in_the_gui
     assert nm.parse_variant(fact).verdict == "well-formed"
 
 
-def _verdict(claim_id: str) -> str:
-    return audit.run(data.load()).set_index("claim_id").loc[claim_id, "verdict"]
 
 
 EVIDENCE = "evidence/ntrk-resistance.csv"
@@ -93,9 +91,9 @@ CLAIMS = "claims/ntrk-resistance.csv"
       (EVIDENCE, "fact_id", "res-gen-entrectinib", "value", "")], "res-10", "unverified"),
 ])
 def test_the_verdict_follows_the_data(data_copy, edits, claim_id, verdict):
-    before = _verdict(claim_id)
+    before = verdict_of(claim_id)
     for table, key_col, key, column, value in edits:
         edit_cell(data_copy / table, key_col, key, column, value)
-    after = _verdict(claim_id)
+    after = verdict_of(claim_id)
     assert before != verdict
     assert after == verdict
