@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 import yaml
@@ -40,3 +42,44 @@ def test_pytest_is_configured_to_run_nbval_strictly():
     config = (ROOT / "pyproject.toml").read_text()
     assert '"--nbval"' in config and "nbval-lax" not in config
     assert '"intro.ipynb"' in config and '"chapters"' in config
+
+
+# Bare numbers allowed in prose, each a name or label rather than a figure.
+ALLOWED_BARE_NUMBERS = {
+    "95%": "the conventional label of a confidence interval ('95% CI')",
+    "360": "part of a publication's name (JNCCN 360)",
+}
+_STRIP = [
+    (re.compile(r"```.*?```", re.S), " "),            # directives and code blocks (e.g. DOT)
+    (re.compile(r"\{[a-z:]+\}`[^`]*`"), " "),          # roles: glue, cite, numref, ref, download
+    (re.compile(r"`[^`]*`"), " "),                     # inline code
+    (re.compile(r"<[^>]+>"), " "),                     # HTML tags
+    (re.compile(r"^\([a-z0-9-]+\)=\s*$", re.M), " "),  # MyST labels
+    (re.compile(r"\]\([^)]*\)"), "]"),                 # link targets
+]
+
+
+@pytest.mark.parametrize("path", book_notebooks(), ids=lambda p: p.name)
+def test_no_number_is_typed_into_prose(path):
+    """Numbers in text come through glue; a bare number in a markdown cell was typed by hand.
+    Digits inside names (NTRK1, ABCB1, NP28673, claim ids) are not numbers and pass."""
+    typed = [f"{cell.id}: {token}" for cell in nbformat.read(path, as_version=4).cells
+             if cell.cell_type == "markdown" for token in typed_numbers(cell.source)]
+    assert typed == [], typed
+
+
+def typed_numbers(markdown: str) -> list[str]:
+    text = markdown
+    for pattern, replacement in _STRIP:
+        text = pattern.sub(replacement, text)
+    found = []
+    for token in re.findall(r"\S+", text):
+        bare = token.strip("()[],.;:*")
+        if re.fullmatch(r"[~<>≥≤±−-]?\d[\d.,–-]*%?", bare) and bare not in ALLOWED_BARE_NUMBERS:
+            found.append(token)
+    return found
+
+
+def test_the_prose_check_catches_typed_numbers_and_spares_names_and_glue():
+    assert typed_numbers("The rate was 63.6% in 11 patients (≥2.8).") == ["63.6%", "11", "(≥2.8)."]
+    assert typed_numbers("NTRK1 G595R in M3B cells; {glue:text}`n` of `k=7`; 95% CI") == []
