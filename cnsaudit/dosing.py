@@ -96,6 +96,11 @@ def _level_matches_kind(row) -> bool:
     return not _has(row, "level") and not _has(row, "bsa_band")
 
 
+def _status_matches_outcome(row) -> bool:
+    # A rule whose number the label does not print can only refuse; a printed rule may do anything.
+    return row.get("status") == "printed" or row.get("outcome") == "refuse"
+
+
 def _limit_pair(row) -> bool:
     return _has(row, "limit") == _has(row, "limit_unit")
 
@@ -109,6 +114,8 @@ ROW_RULES = [
     schema.RowRule("a starting dose is level 0, a reduction level 1 to 3, each for one BSA band; "
                    "other kinds have neither", ("kind", "level", "bsa_band"), _level_matches_kind),
     schema.RowRule("a limit needs its unit and a unit its limit", ("limit", "limit_unit"), _limit_pair),
+    schema.RowRule("a rule whose dose is not printed must refuse", ("status", "outcome"),
+                   _status_matches_outcome),
 ]
 # Let data.validate_table name the columns of a failed row rule, as it does for the other tables.
 schema.ROW_RULE_COLUMNS.update({("dosing", r.name): r.columns for r in ROW_RULES})
@@ -132,6 +139,7 @@ RULES = pa.DataFrameSchema(
         "avoid": _vocab(("yes", "no")),
         "limit": pa.Column(str, schema._printed_check(), nullable=True),
         "limit_unit": _vocab(LIMIT_UNITS),
+        "status": _vocab(schema.STATUSES, nullable=False),
         "ref": pa.Column(str, pa.Check.str_matches(schema.BIBKEY, error="is not a BibTeX key")),
         "source_location": pa.Column(str, schema._text_check()),
         "wording": pa.Column(str, schema._text_check()),
