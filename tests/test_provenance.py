@@ -34,6 +34,8 @@ def test_every_printed_figure_is_in_the_primary_literature_sheet(tables):
 
 
 def test_an_invented_figure_is_caught(tables):
+    if not SHEET.is_file():
+        pytest.skip(f"{SHEET} is not beside this clone")
     evidence = tables.evidence.copy()
     evidence.loc[evidence["fact_id"] == "ent-aper", "value"] = "1.1–1.17"
     missing = numbers_missing_from(SHEET.read_text(encoding="utf-8"), evidence)
