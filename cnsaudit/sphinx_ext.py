@@ -167,14 +167,73 @@ def inputs() -> list[Path]:
 
 
 def _note_inputs(app, docname, source) -> None:
-    # Sphinx re-reads (and myst-nb, in force mode, re-executes) only documents whose own source
-    # changed; without this, editing a CSV would leave every page showing the old numbers.
+    # Sphinx re-reads only documents whose own source changed; without these dependencies,
+    # editing a CSV would leave every page showing the old numbers.
     if Path(app.env.doc2path(docname)).suffix == ".ipynb":
         for path in inputs():
             app.env.note_dependency(str(path))
+        executed = _EXECUTED.get(docname)
+        if executed is not None:
+            source[0] = executed
+
+
+# --- executing the notebooks, concurrently ------------------------------------------------------
+#
+# myst-nb executes notebooks one after another. Every notebook Sphinx is about to read is executed
+# here instead, one kernel per core, before reading starts; myst-nb (execution mode "off") then
+# renders the fresh outputs. A failing cell stops the build with the cell's error.
+
+_EXECUTED: dict[str, str] = {}
+
+
+class NotebookExecutionError(Exception):
+    pass
+
+
+def execute_notebook(path: Path, timeout: int = 300) -> str:
+    """Run a notebook top to bottom in a fresh kernel from its own folder; return its JSON."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        raise NotebookExecutionError(f"{path.relative_to(ROOT)}: a cell failed:\n{exc}") from None
+    return nbformat.writes(nb)
+
+
+def _execute_before_reading(app, env, docnames) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not app.config.cnsaudit_execute:
+        return
+    notebooks = [d for d in docnames if Path(env.doc2path(d)).suffix == ".ipynb"]
+    workers = max(1, min(len(notebooks), int(os.environ.get("CNSAUDIT_KERNELS", 0)) or (os.cpu_count() or 1)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {d: pool.submit(execute_notebook, Path(env.doc2path(d))) for d in notebooks}
+    failures = []
+    for docname, future in futures.items():
+        try:
+            _EXECUTED[docname] = future.result()
+        except NotebookExecutionError as exc:
+            failures.append(str(exc))
+    if failures:
+        from sphinx.errors import ExtensionError
+
+        raise ExtensionError("notebook execution failed:\n" + "\n".join(failures))
 
 
 def setup(app):
+    app.add_config_value("cnsaudit_execute", True, "env")
+    app.connect("env-before-read-docs", _execute_before_reading)
     app.connect("config-inited", _on_config)
     app.connect("source-read", _note_inputs)
     app.connect("build-finished", _on_finished)
