@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cnsaudit import audit, data  # noqa: E402
-from cnsaudit.sphinx_ext import _notebooks  # noqa: E402
+from cnsaudit.sphinx_ext import book_notebooks  # noqa: E402
 
 JB = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT)]
 
@@ -43,7 +43,7 @@ def timed(cmd, **kw) -> float:
 def floor_seconds() -> float:
     """Kernel start plus the notebook's own import lines, for every notebook of the book."""
     total = 0.0
-    for path in _notebooks():
+    for path in book_notebooks():
         nb = nbformat.read(path, as_version=4)
         imports = [line for cell in nb.cells if cell.cell_type == "code"
                    for line in cell.source.splitlines() if line.startswith(("import ", "from "))]
@@ -90,7 +90,7 @@ def main() -> None:
     print(f"no-change rebuild:             {nochange:6.1f} s   (target < 2 s)")
     print(f"rebuild after editing a table: {edited:6.1f} s")
     print(f"whole test suite:              {tests:6.1f} s")
-    print(f"floor (kernel + imports, {len(_notebooks())} notebooks): {floor:5.1f} s")
+    print(f"floor (kernel + imports, {len(book_notebooks())} notebooks): {floor:5.1f} s")
     print(f"clean build / floor:           {clean / floor:6.2f}     (target <= 1.3)")
     for factor, seconds in scaling.items():
         print(f"audit of {factor:>3} x {n} claims:     {seconds:6.2f} s")

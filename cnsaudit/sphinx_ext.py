@@ -96,11 +96,11 @@ def download_files() -> list[tuple[str, str]]:
               for p in sorted(data.rglob("*.csv"))]
     files += [("cnsaudit-audit.csv", "the full audit, CSV"), ("cnsaudit-audit.json", "the full audit, JSON")]
     files += [(f"notebooks/{p.relative_to(ROOT).as_posix()}", "notebook")
-              for p in _notebooks()]
+              for p in book_notebooks()]
     return files
 
 
-def _notebooks() -> list[Path]:
+def book_notebooks() -> list[Path]:
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -130,7 +130,7 @@ def write_downloads(outdir: Path) -> None:
     shutil.copytree(ROOT / "data", target / "data")
     datapackage.write(target / "data")
     write_audit(audit.run(load()), target)
-    for nb in _notebooks():
+    for nb in book_notebooks():
         dest = target / "notebooks" / nb.relative_to(ROOT)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(nb, dest)
@@ -138,7 +138,7 @@ def write_downloads(outdir: Path) -> None:
 
 def _inputs_digest() -> str:
     digest = hashlib.sha256()
-    for path in inputs() + _notebooks():
+    for path in inputs() + book_notebooks():
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -6,15 +6,11 @@ import re
 
 import nbformat
 import pytest
-import yaml
+
+from cnsaudit.sphinx_ext import book_notebooks
 
 from .conftest import ROOT
 
-
-def book_notebooks():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for p in toc["parts"] for c in p["chapters"]]
-    return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
 
 
 def test_the_book_has_notebooks():
