@@ -7,7 +7,7 @@ import json
 import sys
 
 from . import audit
-from .data import DataError, load
+from .data import DataError, load_all
 
 
 def _audit_json(frame) -> str:
@@ -29,21 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("validate", help="validate every table in data/ and the bibliography links")
     sub.add_parser("mutation", help="nudge every recomputable figure and report the mutation score")
     args = parser.parse_args(argv)
+    # Every command validates every table under data/ first, the dose rules included, and stops
+    # on the first bad cell rather than print an audit built on it.
     try:
-        tables = load()
+        tables, rules = load_all()
     except DataError as exc:
         print(f"cnsaudit: {exc}", file=sys.stderr)
         return 2
     if args.command == "validate":
-        from .dosing import load_rules  # the larotrectinib dose-rule table, data/dosing/
-
-        try:
-            rules = load_rules()
-        except DataError as exc:
-            print(f"cnsaudit: {exc}", file=sys.stderr)
-            return 2
         print(f"data/ is valid: {len(tables.claims)} claims, {len(tables.evidence)} evidence rows, "
-              f"{len(tables.guides)} guides, {len(rules)} dose rules")
+              f"{len(tables.guides)} guides, {len(tables.quotes)} quotes, {len(rules)} dose rules")
         return 0
     if args.command == "mutation":
         from . import mutation

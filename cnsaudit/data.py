@@ -29,8 +29,24 @@ def bib_file() -> Path:
 
 
 def seeds_dir() -> Path:
-    """Where the four guides live: `../shared/seeds` beside the repository, unless overridden."""
+    """Where the guide texts are looked for: `../shared/seeds` beside the repository (the
+    development and CI set-up), unless CNSAUDIT_SEEDS names another folder."""
     return Path(os.environ.get("CNSAUDIT_SEEDS", ROOT.parent / "shared" / "seeds"))
+
+
+def guide_texts() -> Path | None:
+    """The folder of guide texts, or None where there are none (a reader's clone has none: the
+    guides are not part of the repository). The book never needs them; checks against them do."""
+    folder = seeds_dir()
+    if folder.is_dir() and any(folder.glob("*.txt")):
+        return folder
+    return None
+
+
+def no_guide_texts_reason() -> str:
+    """One line saying why a check against the guide texts did not run."""
+    return (f"the guide texts are not present ({seeds_dir()} holds none); "
+            "set CNSAUDIT_SEEDS to a folder with them to run this check")
 
 
 @dataclass(frozen=True)
@@ -202,11 +218,17 @@ def _check_links(guides: pd.DataFrame, evidence: pd.DataFrame, claims: pd.DataFr
     return problems
 
 
+def _check_quote_guides(guides: pd.DataFrame, quotes: pd.DataFrame) -> list[Problem]:
+    known = set(guides["guide"])
+    return [Problem(r.source_file, r.source_row, "guide", f"{r.guide!r} is not listed in data/guides.csv")
+            for r in quotes.itertuples() if r.guide not in known]
+
+
 def _check_seeds(guides: pd.DataFrame) -> list[Problem]:
     """Each guide file exists in the seeds folder and is the version the claims were read from."""
-    folder = seeds_dir()
-    if not folder.is_dir():
-        return []  # a clone without shared/ beside it: the tests insist on it, the book does not
+    folder = guide_texts()
+    if folder is None:
+        return []  # a reader's clone: nothing to compare with, and the book does not need them
     problems = []
     for r in guides.itertuples():
         path = folder / r.guide
@@ -224,6 +246,7 @@ class Tables:
     guides: pd.DataFrame
     evidence: pd.DataFrame
     claims: pd.DataFrame
+    quotes: pd.DataFrame
 
 
 def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
@@ -236,6 +259,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
         ("guides", lambda: load_table(folder / "guides.csv", schema.GUIDES)),
         ("evidence", lambda: _load_folder(folder / "evidence", schema.EVIDENCE)),
         ("claims", lambda: _load_folder(folder / "claims", schema.CLAIMS)),
+        ("quotes", lambda: load_table(folder / "quotes.csv", schema.QUOTES)),
     ]:
         try:
             loaded[name] = loader()
@@ -250,7 +274,41 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
     except DataError as exc:
         raise DataError(exc.problems) from None
     problems = _check_links(loaded["guides"], loaded["evidence"], loaded["claims"], keys)
+    problems += _check_quote_guides(loaded["guides"], loaded["quotes"])
     problems += _check_seeds(loaded["guides"])
     if problems:
         raise DataError(problems)
     return Tables(**loaded)
+
+
+# Every table under data/ and the schema that covers it; a CSV that no schema covers is an error,
+# so a new table cannot slip into the book unchecked.
+_COVERED = ("guides.csv", "quotes.csv", "claims/*.csv", "evidence/*.csv", "dosing/larotrectinib.csv")
+
+
+def _uncovered_tables(folder: Path) -> list[Problem]:
+    covered = {p for pattern in _COVERED for p in folder.glob(pattern)}
+    return [Problem(_rel(p), None, None, "no schema covers this table (see cnsaudit.data._COVERED)")
+            for p in sorted(folder.rglob("*.csv")) if p not in covered]
+
+
+def load_all(folder: Path | None = None) -> tuple[Tables, pd.DataFrame]:
+    """Every table under data/, validated: the audit's tables and the dose-rule table. Raise
+    DataError listing every problem in all of them at once."""
+    from .dosing import load_rules  # the dose-rule schema lives with the calculator
+
+    folder = Path(folder) if folder is not None else data_dir()
+    problems: list[Problem] = []
+    tables = rules = None
+    try:
+        tables = load(folder)
+    except DataError as exc:
+        problems += exc.problems
+    try:
+        rules = load_rules(folder / "dosing" / "larotrectinib.csv")
+    except DataError as exc:
+        problems += exc.problems
+    problems += _uncovered_tables(folder)
+    if problems:
+        raise DataError(problems)
+    return tables, rules

@@ -22,8 +22,13 @@ _CROSS_RULES = ("Enforced by cnsaudit but not expressible here: 0 ≤ k ≤ n; p
                 "exactly when its status is 'printed'; every ref a key of references.bib; every "
                 "claim's fact_id an evidence row with the same ref; every guide in guides.csv.")
 
-_TABLES = {"guides": schema.GUIDES, "evidence": schema.EVIDENCE, "claims": schema.CLAIMS}
-_KEYS = {"guides": "guide", "evidence": "fact_id", "claims": "claim_id"}
+# The tables and the book's text are CC BY 4.0; the code (cnsaudit) is MIT.
+LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
+           "path": "https://creativecommons.org/licenses/by/4.0/"}
+
+_TABLES = {"guides": schema.GUIDES, "evidence": schema.EVIDENCE, "claims": schema.CLAIMS,
+           "quotes": schema.QUOTES}
+_KEYS = {"guides": "guide", "evidence": "fact_id", "claims": "claim_id", "quotes": "quote_id"}
 
 
 def _field(name: str, column: pa.Column) -> dict:
@@ -79,7 +84,8 @@ def _resource(kind: str, path: Path, root: Path) -> dict:
 
 def descriptor(folder: Path = DATA) -> dict:
     """The data package of every CSV table under `folder` (paths relative to it)."""
-    resources = [_resource("guides", folder / "guides.csv", folder)]
+    resources = [_resource("guides", folder / "guides.csv", folder),
+                 _resource("quotes", folder / "quotes.csv", folder)]
     for kind in ("evidence", "claims", "dosing"):
         resources += [_resource(kind, p, folder) for p in sorted((folder / kind).glob("*.csv"))]
     return {
@@ -87,6 +93,7 @@ def descriptor(folder: Path = DATA) -> dict:
         "title": "Claims of four secondary guides on brain-penetrant kinase inhibitors, "
                  "with what the primary literature prints",
         "profile": "tabular-data-package",
+        "licenses": [LICENSE],
         "resources": resources,
     }
 

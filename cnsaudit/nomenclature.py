@@ -205,20 +205,40 @@ def find_variants(text: str, source: str = "") -> list[Found]:
 def scan_files(paths) -> pd.DataFrame:
     """One row per candidate found in each file, with its verdict; files with none are listed with
     an empty token so that a reader sees they were scanned."""
-    rows = []
+    found = {}
     for path in sorted(paths):
-        hits = find_variants(path.read_text("utf-8"), path.name)
-        for h in hits:
-            v = h.variant
+        found[path.name] = [(h.line, h.variant.token) for h in find_variants(path.read_text("utf-8"), path.name)]
+    return _scan_table(found)
+
+
+def scan_quotes(quotes: pd.DataFrame, guides) -> pd.DataFrame:
+    """The same table as `scan_files`, built from the gene-variant names recorded word for word in
+    `data/quotes.csv`, so that a clone without the guide texts shows the same scan."""
+    found = {guide: [] for guide in sorted(guides)}
+    names = quotes[quotes["kind"] == "gene variant"].sort_values(["guide", "line"], key=_line_order, kind="stable")
+    for r in names.itertuples():
+        found[r.guide].append((int(r.line), r.text))
+    return _scan_table(found)
+
+
+def _line_order(column: pd.Series) -> pd.Series:
+    return column.astype(int) if column.name == "line" else column
+
+
+def _scan_table(found: dict[str, list[tuple[int, str]]]) -> pd.DataFrame:
+    rows = []
+    for guide in sorted(found):
+        for line, token in found[guide]:
+            v = parse_variant(token)
             rows.append({
-                "guide": path.name, "line": h.line, "token": v.token, "gene": v.gene or "",
+                "guide": guide, "line": line, "token": v.token, "gene": v.gene or "",
                 "reference": v.ref or "", "position": "" if v.position is None else str(v.position),
                 "new": v.alt or "", "normalised": v.normalised or "", "verdict": v.verdict,
                 "reference check": v.reference_check,
                 "reasons": "; ".join(v.reasons + v.notes) or "—",
             })
-        if not hits:
-            rows.append({"guide": path.name, "line": "", "token": "(none found)",
+        if not found[guide]:
+            rows.append({"guide": guide, "line": "", "token": "(none found)",
                          "gene": "", "reference": "", "position": "", "new": "", "normalised": "",
                          "verdict": "—", "reference check": "", "reasons": "—"})
     return pd.DataFrame(rows)

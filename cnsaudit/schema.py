@@ -212,6 +212,24 @@ GUIDES = pa.DataFrameSchema(
     name="guides",
 )
 
+QUOTE_KINDS = ("term", "gene variant")
+
+# Short passages of a guide that a chapter needs word for word (a term it uses, each gene-variant
+# name in it), so that the book reads the same on a clone without the guide texts. Where the texts
+# are present, a test checks each quote against its line.
+QUOTES = pa.DataFrameSchema(
+    {
+        "quote_id": _col("id", unique=True),
+        "guide": _col("text"),
+        "line": pa.Column(str, pa.Check.str_matches(r"^[1-9][0-9]*$", error="is not a line number ≥ 1")),
+        "location": _col("text"),
+        "kind": _col("vocab", vocab=QUOTE_KINDS),
+        "text": _col("text"),
+    },
+    strict=True,
+    name="quotes",
+)
+
 _COMMON = {
     "drug": lambda: _col("vocab", vocab=DRUGS),
     "quantity": lambda: _col("text"),

@@ -17,6 +17,7 @@ import html
 import os
 import shutil
 import subprocess
+import tempfile
 from datetime import datetime, timezone
 from importlib.metadata import version as _version
 from pathlib import Path
@@ -193,6 +194,7 @@ class NotebookExecutionError(Exception):
 def execute_notebook(path: Path, timeout: int = 300) -> str:
     """Run a notebook top to bottom in a fresh kernel from its own folder; return its JSON."""
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -201,12 +203,17 @@ def execute_notebook(path: Path, timeout: int = 300) -> str:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        raise NotebookExecutionError(f"{path.relative_to(ROOT)}: a cell failed:\n{exc}") from None
+    # IPC transport: the kernel talks over Unix sockets in a private folder, not over TCP, so it
+    # neither opens ports nor prints ipykernel's "running over TCP without encryption" warning.
+    # Each kernel gets its own folder: kernels started at once never race for a socket name.
+    with tempfile.TemporaryDirectory(prefix="cnsaudit-kernel-") as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        client = NotebookClient(nb, km=km, timeout=timeout, record_timing=False,
+                                resources={"metadata": {"path": str(path.parent)}})
+        try:
+            client.execute(cleanup_kc=True)  # nbclient leaves a kernel it did not start running
+        except CellExecutionError as exc:
+            raise NotebookExecutionError(f"{path.relative_to(ROOT)}: a cell failed:\n{exc}") from None
     return nbformat.writes(nb)
 
 

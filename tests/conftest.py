@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,28 @@ def tables():
 @pytest.fixture(scope="session")
 def results(tables):
     return audit.run(tables)
+
+
+@pytest.fixture
+def guide_texts() -> Path:
+    """The folder of guide texts, for the checks that need them; skipped with a one-line reason on a
+    reader's clone, which has none. CI sets CNSAUDIT_REQUIRE_GUIDES=1 where it puts them beside the
+    clone, so that there these checks cannot be skipped by accident."""
+    folder = data.guide_texts()
+    if folder is None:
+        if os.environ.get("CNSAUDIT_REQUIRE_GUIDES") == "1":
+            pytest.fail(data.no_guide_texts_reason())
+        pytest.skip(data.no_guide_texts_reason())
+    return folder
+
+
+@pytest.fixture
+def no_guide_texts(tmp_path, monkeypatch) -> Path:
+    """An empty guide-text folder in force: what a reader's clone has."""
+    empty = tmp_path / "no-guides"
+    empty.mkdir()
+    monkeypatch.setenv("CNSAUDIT_SEEDS", str(empty))
+    return empty
 
 
 @pytest.fixture

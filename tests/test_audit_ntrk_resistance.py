@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnsaudit import audit, data, nomenclature as nm
+from cnsaudit import audit, nomenclature as nm
 
 from .conftest import edit_cell, verdict_of
 
@@ -54,8 +54,8 @@ def test_nothing_rests_on_the_news_item_alone_as_if_it_were_primary(tables):
     assert news["fact_id"].tolist() == ["res-document"]
 
 
-def test_the_alteration_tokens_are_those_the_nomenclature_check_reads_in_the_guide(tables):
-    text = (data.seeds_dir() / GUIDE).read_text("utf-8")
+def test_the_alteration_tokens_are_those_the_nomenclature_check_reads_in_the_guide(tables, guide_texts):
+    text = (guide_texts / GUIDE).read_text("utf-8")
     found = {f.variant.token: f.variant for f in nm.find_variants(text, GUIDE)}
     claims = tables.claims.set_index("claim_id")
     assert claims.loc["res-06", "reported"] in found

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnsaudit import data, nomenclature as nm
+from cnsaudit import nomenclature as nm
 
 
 @pytest.mark.parametrize("token, gene, ref, position, alt", [
@@ -89,8 +89,8 @@ def test_scanning_finds_names_and_near_misses_but_not_look_alikes():
     assert found[1].variant.verdict == "malformed"
 
 
-def test_every_guide_is_scanned_and_only_guide_002_names_a_mutation():
-    paths = sorted(data.seeds_dir().glob("*.txt"))
+def test_every_guide_is_scanned_and_only_guide_002_names_a_mutation(guide_texts):
+    paths = sorted(guide_texts.glob("*.txt"))
     assert len(paths) == 4
     table = nm.scan_files(paths)
     assert sorted(table["guide"].unique()) == [p.name for p in paths]
