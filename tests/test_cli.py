@@ -54,3 +54,37 @@ def test_bad_data_exits_non_zero_naming_file_row_and_column(data_copy):
 def test_validate_reports_counts():
     out = run("validate")
     assert out.returncode == 0 and "data/ is valid" in out.stdout
+
+
+def test_audit_stops_on_a_bad_dose_rule_naming_file_row_and_column(data_copy):
+    """The audit validates every table under data/, not only those its verdicts are computed from."""
+    import os
+
+    path = data_copy / "dosing/larotrectinib.csv"
+    rules = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert rules.loc[0, "rule_id"] == "start-ge1"
+    rules.loc[0, "dose"] = "hundred"
+    rules.to_csv(path, index=False)
+    out = run("audit", env={**os.environ, "CNSAUDIT_DATA": str(data_copy)})
+    assert out.returncode == 2 and out.stdout == ""
+    assert "data/dosing/larotrectinib.csv, row 1 (line 2), column 'dose'" in out.stderr
+
+
+def test_audit_stops_on_a_table_no_schema_covers(data_copy):
+    import os
+
+    (data_copy / "claims" / "extra").mkdir()
+    (data_copy / "claims" / "extra" / "more.csv").write_text("claim_id\nx-01\n")
+    out = run("audit", env={**os.environ, "CNSAUDIT_DATA": str(data_copy)})
+    assert out.returncode == 2 and out.stdout == ""
+    assert "data/claims/extra/more.csv: no schema covers this table" in out.stderr
+
+
+def test_the_audit_is_the_same_without_the_guide_texts(no_guide_texts):
+    """A reader's clone has no guide texts; the audit it prints is the one CI prints beside them."""
+    import os
+
+    with_texts = run("audit", env={k: v for k, v in os.environ.items() if k != "CNSAUDIT_SEEDS"})
+    without = run("audit", env={**os.environ, "CNSAUDIT_SEEDS": str(no_guide_texts)})
+    assert without.returncode == 0, without.stderr
+    assert without.stdout == with_texts.stdout
