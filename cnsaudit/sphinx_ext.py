@@ -53,30 +53,50 @@ def stamp() -> dict[str, str]:
     return {"version": book_version(), "date": build_date(), "commit": commit()}
 
 
+LICENCE_HTML = ('Text and data: <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>; '
+                'code: MIT. Not prescribing guidance: this book audits published claims.')
+
+
+def book_url(config) -> str:
+    """The book's published address with a trailing slash ('' when none is configured).
+    CNSAUDIT_BASEURL, set by the Pages workflow, wins over html.baseurl in _config.yml."""
+    url = os.environ.get("CNSAUDIT_BASEURL") or getattr(config, "html_baseurl", "") or ""
+    return url.rstrip("/") + "/" if url else ""
+
+
 def _on_config(app, config) -> None:
+    config.html_baseurl = book_url(config)
     s = stamp()
     footer = (f'<p class="cnsaudit-stamp">Version {html.escape(s["version"])} · built '
-              f'{html.escape(s["date"])} from commit <code>{html.escape(s["commit"])}</code></p>')
+              f'{html.escape(s["date"])} from commit <code>{html.escape(s["commit"])}</code></p>'
+              f'<p class="cnsaudit-licence">{LICENCE_HTML}</p>')
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = footer
     config.html_theme_options = options
 
 
-def citation_bibtex(s: dict[str, str], claim: str | None = None) -> str:
+def claim_address(claim: str, baseurl: str) -> str:
+    """Where a claim's row is: absolute under the published address, else relative to the book."""
+    return f"{baseurl}chapters/audit.html#claim-{claim}"
+
+
+def citation_bibtex(s: dict[str, str], claim: str | None = None, baseurl: str = "") -> str:
     year = s["date"][:4]
-    if claim is None:
-        return (f"@misc{{cnsaudit{year},\n"
-                f"  title   = {{{TITLE}}},\n"
-                f"  author  = {{{{The cnsaudit contributors}}}},\n"
-                f"  year    = {{{year}}},\n"
-                f"  version = {{{s['version']}}},\n"
-                f"  note    = {{Built {s['date']} from commit {s['commit']}}}\n}}")
-    return (f"@misc{{cnsaudit{year}-{claim},\n"
-            f"  title   = {{Claim {claim}, in: {TITLE}}},\n"
+    if baseurl:
+        where = f"  url     = {{{baseurl if claim is None else claim_address(claim, baseurl)}}},\n"
+    elif claim is not None:
+        # No published address configured: say plainly that the anchor is relative to the book.
+        where = f"  howpublished = {{relative to the book's address: chapters/audit.html\\#claim-{claim}}},\n"
+    else:
+        where = ""
+    title = TITLE if claim is None else f"Claim {claim}, in: {TITLE}"
+    key = f"cnsaudit{year}" if claim is None else f"cnsaudit{year}-{claim}"
+    return (f"@misc{{{key},\n"
+            f"  title   = {{{title}}},\n"
             f"  author  = {{{{The cnsaudit contributors}}}},\n"
             f"  year    = {{{year}}},\n"
             f"  version = {{{s['version']}}},\n"
-            f"  howpublished = {{chapters/audit.html\\#claim-{claim}}},\n"
+            f"{where}"
             f"  note    = {{Built {s['date']} from commit {s['commit']}}}\n}}")
 
 
@@ -84,7 +104,8 @@ class CitationDirective(Directive):
     option_spec = {"claim": directives.unchanged}
 
     def run(self):
-        text = citation_bibtex(stamp(), self.options.get("claim"))
+        baseurl = book_url(self.state.document.settings.env.config)
+        text = citation_bibtex(stamp(), self.options.get("claim"), baseurl)
         block = nodes.literal_block(text, text, language="bibtex")
         return [block]
 

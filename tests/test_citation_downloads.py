@@ -4,6 +4,7 @@ valid, and two clean builds identical apart from the declared stamps."""
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import re
 import subprocess
@@ -24,6 +25,42 @@ def test_citation_cff_matches_the_package_and_the_book():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert cff["version"] == sphinx_ext.book_version()
     assert cff["title"] == sphinx_ext.TITLE == config["title"]
+    # The published address and the repository are set once in _config.yml; CITATION.cff repeats them.
+    assert cff["url"] == config["html"]["baseurl"]
+    assert cff["repository-code"] == config["repository"]["url"]
+    assert sorted(cff["license"]) == ["CC-BY-4.0", "MIT"]
+    assert str(cff["date-released"]) in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_the_licences_are_named_everywhere_a_reader_or_a_tool_looks(built):
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert "Creative Commons Attribution 4.0 International" in (ROOT / "LICENSE-CC-BY-4.0.txt").read_text()
+    package = json.loads((built / "downloads" / "data" / "datapackage.json").read_text())
+    assert [lic["name"] for lic in package["licenses"]] == ["CC-BY-4.0"]
+    for page in toc_pages():
+        assert "CC BY 4.0" in (built / page).read_text(), page
+
+
+def test_citations_use_the_published_address(built):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    base = config["html"]["baseurl"]
+    text = re.sub(r"<[^>]+>", "", (built / "cite.html").read_text())
+    assert f"url     = {{{base}chapters/audit.html#claim-ent-01}}" in text
+    assert f"url     = {{{base}}}" in text
+
+
+def test_a_claim_citation_without_an_address_says_it_is_relative():
+    text = sphinx_ext.citation_bibtex(sphinx_ext.stamp(), "ent-01", "")
+    assert "relative to the book's address: chapters/audit.html" in text and "url" not in text
+
+
+def test_the_pages_workflow_sets_the_address(monkeypatch):
+    class Config:
+        html_baseurl = "https://example.org/book/"
+
+    assert sphinx_ext.book_url(Config) == "https://example.org/book/"
+    monkeypatch.setenv("CNSAUDIT_BASEURL", "https://owner.github.io/repo")
+    assert sphinx_ext.book_url(Config) == "https://owner.github.io/repo/"
 
 
 def test_every_page_footer_carries_version_date_and_commit(built):
@@ -38,7 +75,7 @@ def test_every_page_footer_carries_version_date_and_commit(built):
 
 def test_citation_page_has_bibtex_for_the_book_and_for_a_claim(built):
     text = re.sub(r"<[^>]+>", "", (built / "cite.html").read_text())
-    assert "@misc{cnsaudit" in text and "howpublished = {chapters/audit.html\\#claim-ent-01}" in text
+    assert "@misc{cnsaudit" in text and "chapters/audit.html#claim-ent-01" in text
     assert f"version = {{{sphinx_ext.book_version()}}}" in text
 
 

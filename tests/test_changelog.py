@@ -1,0 +1,64 @@
+"""CHANGELOG.md follows the releases: one section per version, the current one first, and every
+claim whose verdict changed since the last release listed by id under that version's "Verdicts"."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from cnsaudit import sphinx_ext
+
+from .conftest import ROOT
+
+SECTION = re.compile(r"^## (\d+\.\d+\.\d+) — (\d{4}-\d\d-\d\d)$", re.M)
+CLAIM_ID = re.compile(r"\b[a-z]{3}-\d{2}\b")
+
+
+def sections(text: str) -> dict[str, str]:
+    heads = list(SECTION.finditer(text))
+    return {m.group(1): text[m.end(): heads[i + 1].start() if i + 1 < len(heads) else len(text)]
+            for i, m in enumerate(heads)}
+
+
+def verdicts_listed(section: str) -> set[str]:
+    part = section.split("### Verdicts", 1)[1].split("\n### ", 1)[0] if "### Verdicts" in section else ""
+    return set(CLAIM_ID.findall(part))
+
+
+def unlisted_changes(previous: pd.DataFrame, current: pd.DataFrame, section: str) -> list[str]:
+    """Claim ids whose verdict differs (or that appeared or disappeared) but are not listed."""
+    before = previous.set_index("claim_id")["verdict"]
+    now = current.set_index("claim_id")["verdict"]
+    changed = {c for c in before.index.union(now.index) if before.get(c) != now.get(c)}
+    return sorted(changed - verdicts_listed(section))
+
+
+def last_release() -> tuple[str, pd.DataFrame]:
+    snapshots = sorted(ROOT.glob("releases/verdicts-*.csv"),
+                       key=lambda p: tuple(int(x) for x in p.stem.split("-")[1].split(".")))
+    older = [p for p in snapshots if p.stem.split("-")[1] != sphinx_ext.book_version()]
+    path = older[-1]
+    return path.stem.split("-")[1], pd.read_csv(path, dtype=str)
+
+
+def test_the_current_version_heads_the_changelog():
+    found = sections((ROOT / "CHANGELOG.md").read_text())
+    assert list(found)[0] == sphinx_ext.book_version()
+    versions = [tuple(int(x) for x in v.split(".")) for v in found]
+    assert versions == sorted(versions, reverse=True)
+
+
+def test_every_verdict_changed_since_the_last_release_is_listed(results):
+    version, previous = last_release()
+    section = sections((ROOT / "CHANGELOG.md").read_text())[sphinx_ext.book_version()]
+    assert unlisted_changes(previous, results[["claim_id", "verdict"]], section) == [], (
+        f"verdicts changed since {version} but not listed under {sphinx_ext.book_version()}")
+
+
+def test_an_unlisted_verdict_change_is_caught():
+    previous = pd.DataFrame({"claim_id": ["ent-01", "ent-02"], "verdict": ["consistent", "unverified"]})
+    current = pd.DataFrame({"claim_id": ["ent-01", "ent-02", "ent-03"],
+                            "verdict": ["consistent", "consistent", "caveat"]})
+    assert unlisted_changes(previous, current, "### Verdicts\n\n- ent-03: new\n") == ["ent-02"]
+    assert unlisted_changes(previous, current, "### Verdicts\n\n- ent-02, ent-03\n") == []
