@@ -1,6 +1,8 @@
 """Benchmarks of the book on the machine it runs on (not a timed test: it prints, it never fails).
 
-    .venv/bin/python benchmarks/run.py
+    .venv/bin/python benchmarks/run.py            # build, rebuild, tests, floor, audit scaling
+    .venv/bin/python benchmarks/run.py --record   # the reader's steps on a fresh clone, written
+                                                  # to data/reproduce/timings.csv
 
 Prints: a clean forced build; a no-change rebuild; a rebuild after editing one data table; the
 whole test suite; the floor (for each notebook, a kernel start plus the same imports) and the ratio
@@ -97,6 +99,46 @@ def main() -> None:
     print(f"growth 10x -> 100x:            {scaling[100] / scaling[10]:6.1f} x (linear: 10 x; target 100x < 2 s)")
 
 
+# The steps a reader takes, in order, each run in a fresh clone of the committed sources with
+# nothing beside it; the "Reproduce this book" page shows what they took.
+READER_STEPS = [
+    ("setup", "create .venv and install the pinned packages (first run only)", "bash scripts/setup.sh"),
+    ("build", "build the HTML book (README command; set-up already done)", "bash scripts/build-book.sh"),
+    ("test", "run the whole test suite (README command)", "bash scripts/test.sh"),
+    ("notebook", "re-execute one chapter", ".venv/bin/python scripts/execute_notebooks.py chapters/entrectinib.ipynb"),
+    ("audit", "print the whole audit as CSV", ".venv/bin/python -m cnsaudit audit"),
+]
+
+
+def record_reader_steps() -> None:
+    import csv
+    from datetime import date
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CNSAUDIT_SEEDS")}
+        for step, what, command in READER_STEPS:
+            print(f"{step}: {command}", flush=True)
+            seconds = timed(["bash", "-c", command], cwd=clone, env=env)
+            note = {"setup": "pip's download cache was warm and graphviz was already installed",
+                    "test": "Chromium and TeX Live were already installed; a first run installs them"}.get(step)
+            rows.append({"step": step, "what": what, "command": command, "seconds": f"{seconds:.0f}",
+                         "cores": str(os.cpu_count()), "python": sys.version.split()[0],
+                         "measured": date.today().isoformat(), "note": note or ""})
+    target = ROOT / "data" / "reproduce" / "timings.csv"
+    target.parent.mkdir(exist_ok=True)
+    with target.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {target.relative_to(ROOT)}")
+
+
 if __name__ == "__main__":
     shutil.rmtree(ROOT / "_build" / ".jupyter_cache", ignore_errors=True)
-    main()
+    if sys.argv[1:] == ["--record"]:
+        record_reader_steps()
+    else:
+        main()

@@ -283,7 +283,8 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
 
 # Every table under data/ and the schema that covers it; a CSV that no schema covers is an error,
 # so a new table cannot slip into the book unchecked.
-_COVERED = ("guides.csv", "quotes.csv", "claims/*.csv", "evidence/*.csv", "dosing/larotrectinib.csv")
+_COVERED = ("guides.csv", "quotes.csv", "claims/*.csv", "evidence/*.csv", "dosing/larotrectinib.csv",
+            "reproduce/timings.csv")
 
 
 def _uncovered_tables(folder: Path) -> list[Problem]:
@@ -292,9 +293,17 @@ def _uncovered_tables(folder: Path) -> list[Problem]:
             for p in sorted(folder.rglob("*.csv")) if p not in covered]
 
 
+def load_timings(folder: Path | None = None) -> pd.DataFrame | None:
+    """How long each step of reproducing the book took (data/reproduce/timings.csv), or None
+    where nothing has been measured yet (`benchmarks/run.py --record` writes the table)."""
+    folder = Path(folder) if folder is not None else data_dir()
+    path = folder / "reproduce" / "timings.csv"
+    return load_table(path, schema.TIMINGS) if path.is_file() else None
+
+
 def load_all(folder: Path | None = None) -> tuple[Tables, pd.DataFrame]:
-    """Every table under data/, validated: the audit's tables and the dose-rule table. Raise
-    DataError listing every problem in all of them at once."""
+    """Every table under data/, validated: the audit's tables, the dose-rule table and the timings.
+    Raise DataError listing every problem in all of them at once."""
     from .dosing import load_rules  # the dose-rule schema lives with the calculator
 
     folder = Path(folder) if folder is not None else data_dir()
@@ -306,6 +315,10 @@ def load_all(folder: Path | None = None) -> tuple[Tables, pd.DataFrame]:
         problems += exc.problems
     try:
         rules = load_rules(folder / "dosing" / "larotrectinib.csv")
+    except DataError as exc:
+        problems += exc.problems
+    try:
+        load_timings(folder)
     except DataError as exc:
         problems += exc.problems
     problems += _uncovered_tables(folder)

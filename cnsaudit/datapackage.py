@@ -27,8 +27,9 @@ LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 Inter
            "path": "https://creativecommons.org/licenses/by/4.0/"}
 
 _TABLES = {"guides": schema.GUIDES, "evidence": schema.EVIDENCE, "claims": schema.CLAIMS,
-           "quotes": schema.QUOTES}
-_KEYS = {"guides": "guide", "evidence": "fact_id", "claims": "claim_id", "quotes": "quote_id"}
+           "quotes": schema.QUOTES, "timings": schema.TIMINGS}
+_KEYS = {"guides": "guide", "evidence": "fact_id", "claims": "claim_id", "quotes": "quote_id",
+         "timings": "step"}
 
 
 def _field(name: str, column: pa.Column) -> dict:
@@ -86,6 +87,9 @@ def descriptor(folder: Path = DATA) -> dict:
     """The data package of every CSV table under `folder` (paths relative to it)."""
     resources = [_resource("guides", folder / "guides.csv", folder),
                  _resource("quotes", folder / "quotes.csv", folder)]
+    timings = folder / "reproduce" / "timings.csv"
+    if timings.is_file():  # absent until benchmarks/run.py --record has measured the steps
+        resources.append(_resource("timings", timings, folder))
     for kind in ("evidence", "claims", "dosing"):
         resources += [_resource(kind, p, folder) for p in sorted((folder / kind).glob("*.csv"))]
     return {

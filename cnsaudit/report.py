@@ -175,3 +175,33 @@ def printed_rate_row(evidence: pd.DataFrame, label: str, fact_id: str, derived: 
         "cut-off": f["cutoff"] if isinstance(f["cutoff"], str) else "not printed",
     })
     return row
+
+
+def duration(seconds: str) -> str:
+    """A measured time in words a reader scans: '45 s', '3 min 05 s'."""
+    total = round(float(seconds))
+    if total < 1:
+        return "under 1 s"
+    minutes, rest = divmod(total, 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+def timings_table(timings: pd.DataFrame) -> pd.DataFrame:
+    """The reader's steps with what each took, for the "Reproduce this book" page."""
+    return pd.DataFrame({
+        "step": timings["what"],
+        "command": timings["command"],
+        "time": timings["seconds"].map(duration),
+        "note": timings["note"].fillna("—"),
+    }).set_index("step").rename_axis(None)
+
+
+def timings_summary(timings: pd.DataFrame | None) -> str:
+    """One sentence saying where and when the reader's steps were measured (Markdown)."""
+    if timings is None:
+        return ("No measurement has been recorded yet: `benchmarks/run.py --record` runs each step "
+                "in a fresh clone and writes the times to the table this page reads.")
+    first = timings.iloc[0]
+    return (f"Measured on a {first['cores']}-core machine on {first['measured']} with Python "
+            f"{first['python']}, each step in a fresh clone of the repository with nothing beside it, "
+            "in the order a reader takes them:")

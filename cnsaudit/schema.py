@@ -230,6 +230,23 @@ QUOTES = pa.DataFrameSchema(
     name="quotes",
 )
 
+# How long each step of reproducing the book took, as measured by `benchmarks/run.py --record`;
+# the "Reproduce this book" page shows these rows.
+TIMINGS = pa.DataFrameSchema(
+    {
+        "step": _col("id", unique=True),
+        "what": _col("text"),
+        "command": _col("text"),
+        "seconds": _col("printed"),
+        "cores": _col("int"),
+        "python": pa.Column(str, pa.Check.str_matches(r"^3\.[0-9]+\.[0-9]+$", error="is not a Python version 3.x.y")),
+        "measured": _col("date"),
+        "note": _col("text", nullable=True),
+    },
+    strict=True,
+    name="timings",
+)
+
 _COMMON = {
     "drug": lambda: _col("vocab", vocab=DRUGS),
     "quantity": lambda: _col("text"),

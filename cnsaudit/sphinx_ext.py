@@ -53,8 +53,23 @@ def stamp() -> dict[str, str]:
     return {"version": book_version(), "date": build_date(), "commit": commit()}
 
 
-LICENCE_HTML = ('Text and data: <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>; '
-                'code: MIT. Not prescribing guidance: this book audits published claims.')
+def repository_file_url(config, path: str) -> str:
+    """A file's page in the book's repository (repository.url and .branch in _config.yml)."""
+    options = config.html_theme_options or {}
+    return f"{options.get('repository_url', '').rstrip('/')}/blob/{options.get('repository_branch', 'main')}/{path}"
+
+
+def repo_file_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{repo-file}`PATH``` links to PATH in the book's repository."""
+    url = repository_file_url(inliner.document.settings.env.config, text)
+    return [nodes.reference(rawtext, "", nodes.literal(text, text), refuri=url)], []
+
+
+def licence_html(config) -> str:
+    mit = html.escape(repository_file_url(config, "LICENSE"))
+    cc = html.escape(repository_file_url(config, "LICENSE-CC-BY-4.0.txt"))
+    return (f'Text and data: <a href="{cc}">CC BY 4.0</a>; code: <a href="{mit}">MIT</a>. '
+            'Not prescribing guidance: this book audits published claims.')
 
 
 def book_url(config) -> str:
@@ -69,7 +84,7 @@ def _on_config(app, config) -> None:
     s = stamp()
     footer = (f'<p class="cnsaudit-stamp">Version {html.escape(s["version"])} · built '
               f'{html.escape(s["date"])} from commit <code>{html.escape(s["commit"])}</code></p>'
-              f'<p class="cnsaudit-licence">{LICENCE_HTML}</p>')
+              f'<p class="cnsaudit-licence">{licence_html(config)}</p>')
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = footer
     config.html_theme_options = options
@@ -119,7 +134,45 @@ def download_files() -> list[tuple[str, str]]:
     files += [("cnsaudit-audit.csv", "the full audit, CSV"), ("cnsaudit-audit.json", "the full audit, JSON")]
     files += [(f"notebooks/{p.relative_to(ROOT).as_posix()}", "notebook")
               for p in book_notebooks()]
+    files += [(SOURCE_ARCHIVE, "source archive: the package, data/, references.bib, requirements, "
+                               "scripts, tests and every notebook; rerun any chapter from it")]
     return files
+
+
+# --- the source archive --------------------------------------------------------------------------
+
+SOURCE_ARCHIVE = "cnsaudit-book-source.zip"
+# What is not source: environments, build output, caches and test artefacts (as in .gitignore).
+# A test checks that the archive holds exactly the files git tracks.
+_NOT_SOURCE_DIRS = {".git", ".venv", "_build", "__pycache__", ".ipynb_checkpoints", ".pytest_cache",
+                    ".hypothesis", ".jupyter_cache"}
+_NOT_SOURCE_PATHS = {"tests/artifacts", "chapters/downloads"}
+
+
+def source_files(root: Path = ROOT) -> list[Path]:
+    """Every source file of the book, relative to `root`, in a stable order."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath).relative_to(root)
+        dirnames[:] = sorted(d for d in dirnames if d not in _NOT_SOURCE_DIRS and not d.endswith(".egg-info")
+                             and (here / d).as_posix() not in _NOT_SOURCE_PATHS)
+        found += [here / f for f in filenames]
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def write_source_archive(target: Path, root: Path = ROOT) -> None:
+    """A zip of the sources under one folder named for the version. Entries carry a fixed date and
+    plain permissions, so the same sources always give the same bytes."""
+    import zipfile
+
+    top = f"cnsaudit-book-{book_version()}"
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for rel in source_files(root):
+            path = root / rel
+            info = zipfile.ZipInfo(f"{top}/{rel.as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = (0o755 if os.access(path, os.X_OK) else 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
 
 
 def book_notebooks() -> list[Path]:
@@ -156,13 +209,15 @@ def write_downloads(outdir: Path) -> None:
         dest = target / "notebooks" / nb.relative_to(ROOT)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(nb, dest)
+    write_source_archive(target / SOURCE_ARCHIVE)
 
 
 def _inputs_digest() -> str:
+    # Every source file, not only the notebooks' inputs: the source archive holds them all.
     digest = hashlib.sha256()
-    for path in inputs() + book_notebooks():
-        digest.update(str(path.relative_to(ROOT)).encode())
-        digest.update(path.read_bytes())
+    for rel in source_files():
+        digest.update(rel.as_posix().encode())
+        digest.update((ROOT / rel).read_bytes())
     return digest.hexdigest()
 
 
@@ -266,5 +321,6 @@ def setup(app):
     app.connect("source-read", _note_inputs)
     app.connect("build-finished", _on_finished)
     app.add_directive("cnsaudit-citation", CitationDirective)
+    app.add_role("repo-file", repo_file_role)
     app.add_directive("cnsaudit-downloads", DownloadsDirective)
     return {"version": book_version(), "parallel_read_safe": True, "parallel_write_safe": True}

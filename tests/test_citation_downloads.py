@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import frictionless
+import pytest
 import pandas as pd
 import yaml
 
@@ -136,3 +137,47 @@ def test_a_clean_build_without_the_guide_texts_is_identical_apart_from_the_stamp
                 continue
             differ.append(str(path.relative_to(built)))
     assert differ == []
+
+
+def test_the_source_archive_holds_exactly_the_tracked_files(built):
+    import zipfile
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout: nothing to compare the archive with")
+    with zipfile.ZipFile(built / "downloads" / sphinx_ext.SOURCE_ARCHIVE) as archive:
+        names = {n.split("/", 1)[1] for n in archive.namelist()}
+    assert names == set(tracked.stdout.split())
+
+
+def test_a_chapter_reruns_from_the_source_archive_alone(built, tmp_path, monkeypatch, no_guide_texts):
+    """Unpack the archive away from the repository and run the audit and one chapter from it."""
+    import zipfile
+
+    from cnsaudit.sphinx_ext import execute_notebook
+
+    with zipfile.ZipFile(built / "downloads" / sphinx_ext.SOURCE_ARCHIVE) as archive:
+        archive.extractall(tmp_path)
+    unpacked = tmp_path / f"cnsaudit-book-{sphinx_ext.book_version()}"
+    # The unpacked package, not the installed one, is what the audit and the kernel import.
+    monkeypatch.setenv("PYTHONPATH", str(unpacked))
+    monkeypatch.delenv("CNSAUDIT_DATA", raising=False)
+    out = subprocess.run([sys.executable, "-c", "import cnsaudit; print(cnsaudit.__file__)"],
+                         capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.startswith(str(unpacked))
+    audit_out = subprocess.run([sys.executable, "-m", "cnsaudit", "audit"], capture_output=True,
+                               text=True, check=False, cwd=tmp_path)
+    assert audit_out.returncode == 0, audit_out.stderr
+    assert audit_out.stdout == (built / "downloads" / "cnsaudit-audit.csv").read_text()
+    notebook = json.loads(execute_notebook(unpacked / "chapters" / "ntrk-resistance.ipynb"))
+    assert all(c.get("execution_count") for c in notebook["cells"] if c["cell_type"] == "code")
+
+
+def test_the_reproduce_page_gives_the_readme_commands(built):
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"```bash\n(.*?)\n```", readme, re.S)[:2]
+    assert commands == ["bash scripts/build-book.sh", "bash scripts/test.sh"]
+    page = re.sub(r"<[^>]+>", "", (built / "reproduce.html").read_text())
+    for command in commands:
+        assert command in page
+    assert "cnsaudit-book-source.zip" in (built / "downloads.html").read_text()

@@ -44,6 +44,7 @@ def test_pytest_is_configured_to_run_nbval_strictly():
 ALLOWED_BARE_NUMBERS = {
     "95%": "the conventional label of a confidence interval ('95% CI')",
     "360": "part of a publication's name (JNCCN 360)",
+    "4.0": "part of a licence's name (CC BY 4.0)",
 }
 _STRIP = [
     (re.compile(r"```.*?```", re.S), " "),            # directives and code blocks (e.g. DOT)
