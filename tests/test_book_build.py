@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, toc_pages
 
 LOADING_TAG = re.compile(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", re.I)
 EXTERNAL = re.compile(r"\b(?:src|href)=[\"'](?:https?:)?//", re.I)
@@ -84,3 +84,35 @@ def test_build_configuration_keeps_failures_fatal():
     assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
     assert config["only_build_toc_files"] is True
     assert "sphinx_thebe" not in config["sphinx"]["config"]["extensions"]
+
+
+# What a reader must never see in the text and tables of a page (code cells excepted): a numpy or
+# IPython object repr, or a table cell holding a bare Python or pandas token.
+RAW_REPR = re.compile(r"np\.(?:float|int|bool_)\w*\(|<IPython\.core\.display\.\w+ object>|<[\w.]+ object at 0x")
+RAW_CELL = re.compile(r"<td[^>]*>\s*(?:True|False|nan|NaN|None|NaT|<NA>)\s*</td>")
+
+
+def reader_html(page: str) -> str:
+    """A page without its code: input cells, highlighted blocks and stream output are not prose."""
+    return re.sub(r'<div class="(?:cell_input|highlight[^"]*)[^"]*">.*?</pre></div>', " ", page, flags=re.S)
+
+
+def raw_artefacts(page: str) -> list[str]:
+    text = reader_html(page)
+    return [m.group(0) for m in RAW_REPR.finditer(text)] + [m.group(0) for m in RAW_CELL.finditer(text)]
+
+
+def test_no_raw_python_reaches_a_reader(built):
+    found = {}
+    for page in toc_pages():
+        hits = raw_artefacts((built / page).read_text())
+        if hits:
+            found[page] = hits[:5]
+    assert found == {}
+
+
+def test_the_raw_artefact_scan_finds_what_it_should():
+    assert raw_artefacts('<p>the rate is <span>np.float64(66.9)</span>%</p>') == ["np.float64("]
+    assert raw_artefacts("<table><tr><td>True</td><td>nan</td></tr></table>") == ["<td>True</td>", "<td>nan</td>"]
+    code = '<div class="cell_input docutils container"><pre>x = np.float64(1)</pre></div>'
+    assert raw_artefacts(code) == []

@@ -55,8 +55,8 @@ def browser():
         b.close()
 
 
-def visit(browser, url: str, shot: Path):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def visit(browser, url: str, shot: Path, viewport=(1366, 900)):
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     errors, failed, foreign = [], [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -73,10 +73,11 @@ def visit(browser, url: str, shot: Path):
     return page, response, errors, failed, foreign, images, glue_empty, text
 
 
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["laptop", "phone"])
 @pytest.mark.parametrize("path", toc_pages())
-def test_page_loads_cleanly_offline(browser, site, path):
+def test_page_loads_cleanly_offline(browser, site, path, viewport):
     page, response, errors, failed, foreign, images, glue_empty, text = visit(
-        browser, f"{site}/{path}", ARTIFACTS / (path.replace("/", "_") + ".png"))
+        browser, f"{site}/{path}", ARTIFACTS / f"{path.replace('/', '_')}-{viewport[0]}.png", viewport)
     try:
         assert response.ok
         assert errors == [], errors
@@ -99,5 +100,38 @@ def test_every_claim_anchor_resolves(browser, site, results):
         assert missing == []
         page.goto(f"{site}/chapters/audit.html#claim-ent-01", wait_until="load")
         assert page.evaluate("() => document.getElementById('claim-ent-01').getBoundingClientRect().top") < 400
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("toggle, drawer", [("primary-toggle", "pst-primary-sidebar-modal"),
+                                            ("secondary-toggle", "pst-secondary-sidebar-modal")])
+def test_phone_menu_and_contents_buttons_open_their_drawers(browser, site, toggle, drawer):
+    """At phone width the visible buttons are the book theme's; tapping them must open the drawer."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/chapters/entrectinib.html", wait_until="networkidle")
+        button = page.locator(f"button.{toggle}:visible").first
+        assert button.count() == 1
+        assert page.evaluate(f"() => document.getElementById('{drawer}').open") is False
+        button.tap()
+        page.wait_for_function(f"() => document.getElementById('{drawer}').open")
+        page.screenshot(path=str(ARTIFACTS / f"phone-{toggle}-open.png"))
+    finally:
+        context.close()
+
+
+def test_the_failing_claims_are_on_the_first_screen_and_lead_to_their_rows(browser, site):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{site}/intro.html", wait_until="networkidle")
+        first = page.locator(".cnsaudit-findings li").first
+        assert first.bounding_box()["y"] + 20 < 900, "the first finding is below the first screen"
+        assert "contradicted" in first.inner_text()
+        hrefs = page.eval_on_selector_all(".cnsaudit-findings li a", "els => els.map(e => e.getAttribute('href'))")
+        assert hrefs and all(h.startswith("chapters/audit.html#claim-") for h in hrefs)
+        page.goto(f"{site}/{hrefs[0]}", wait_until="load")
+        assert page.evaluate(f"() => !!document.getElementById('{hrefs[0].split('#')[1]}')")
     finally:
         page.close()

@@ -1,0 +1,141 @@
+"""The book's findings, first: every claim that fails or carries a caveat, as one plain sentence,
+grouped by guide and ordered by clinical consequence, each linked to its row on the audit page.
+
+Everything here is computed from the audit; nothing is typed. The order of consequence is a rule
+over each claim's fields (what it quantifies and where the guide prints it), so a new claim falls
+into its group by itself.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .audit_page import anchor
+from .data import Tables, bib_file
+
+SHOWN = ("contradicted", "inconsistent", "caveat")
+# Most consequential first: a wrong dose reaches a patient; a wrong efficacy or exposure figure
+# misleads a treatment choice; a misdescribed study misleads its reading; a wrong name or number
+# in a header misleads a search.
+GROUPS = ("dosing and interactions", "efficacy, safety and exposure figures", "study design",
+          "identity and nomenclature")
+_DOSING = re.compile(r"\bdos(e|ing)\b|CYP3A|inhibitor: instruction|inducer: instruction|Child-Pugh", re.I)
+_IDENTITY = re.compile(r"compound studied|CAS|name of|nomenclature|spelling", re.I)
+_DESIGN = re.compile(r"make-up|design|population|infusion|protocol|sampling|cut-off|registration", re.I)
+
+
+def consequence(claim: pd.Series) -> str:
+    """The group of a claim, by what it quantifies (its `quantity`) and where it stands."""
+    text = f"{claim['quantity']} {claim['location']}"
+    if _DOSING.search(text):
+        return GROUPS[0]
+    if _IDENTITY.search(claim["quantity"]) or claim["location"].startswith("header"):
+        return GROUPS[3]
+    if _DESIGN.search(text) and claim.get("value_type", "category") == "category" or \
+            claim["location"].startswith("protocol"):
+        return GROUPS[2]
+    return GROUPS[1]
+
+
+@lru_cache(maxsize=4)
+def short_citations(path: Path | None = None) -> dict[str, str]:
+    """'Fischer et al. 2020' for every key of the bibliography (a corporate author as written)."""
+    from pybtex.database import parse_file
+
+    entries = parse_file(str(path or bib_file()), "bibtex").entries
+    out = {}
+    for key, entry in entries.items():
+        people = entry.persons.get("author", [])
+        year = entry.fields.get("year", "")
+        if not people:
+            name = entry.fields.get("organization") or entry.fields.get("publisher") or key
+        else:
+            first = people[0]
+            name = " ".join(first.last_names) or str(first)
+            named = [p for p in people if str(p) != "others"]
+            if len(people) > 1:
+                name += " et al."
+            elif not named:
+                name = key
+        out[key] = f"{name.replace('{', '').replace('}', '')} {year}".strip()
+    return out
+
+
+def plain(text: str, cites: dict[str, str]) -> str:
+    """Text with every bibliography key replaced by its short citation."""
+    if not text:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(cites, key=len, reverse=True))) + r")\b")
+    return pattern.sub(lambda m: cites[m.group(1)], text)
+
+
+def _primary_value(primary: str) -> str:
+    """'63% (95% CI 25–91) (printed, drilon2022lung)' -> '63% (95% CI 25–91)'."""
+    return re.sub(r"\s*\((?:printed|derived|not found)[^()]*\)$", "", primary or "").strip()
+
+
+def sentence(row: pd.Series, cites: dict[str, str]) -> str:
+    claim = row["claim"].rstrip(".")
+    if row["verdict"] == "contradicted":
+        source = cites.get(row["ref"], row["ref"])
+        return f"{claim}: the guide prints {row['reported']}; {source} prints {_primary_value(row['primary'])}."
+    return f"{claim}: {plain(row['reason'], cites)}."
+
+
+def findings(audit: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    """One row per failing or qualified claim: guide, group, verdict and its sentence, in reading
+    order (guides as the book orders them; within a guide the failures, then the caveats, each
+    most consequential first)."""
+    cites = short_citations()
+    guides = tables.guides.reset_index(drop=True)
+    guide_order = {g: i for i, g in enumerate(guides["guide"])}
+    topics = guides.set_index("guide")["topic"]
+    claims = tables.claims.set_index("claim_id")
+    rows = []
+    for r in audit[audit["verdict"].isin(SHOWN)].to_dict("records"):
+        claim = claims.loc[r["claim_id"]]
+        group = consequence(claim)
+        rows.append({
+            "guide": topics[r["guide"]], "group": group, "verdict": r["verdict"],
+            "claim_id": r["claim_id"], "sentence": sentence(pd.Series(r), cites),
+            # Failures (contradicted, inconsistent) before caveats; within each, by consequence.
+            "_order": (guide_order[r["guide"]], r["verdict"] == "caveat", GROUPS.index(group),
+                       SHOWN.index(r["verdict"]), r["claim_id"]),
+        })
+    frame = pd.DataFrame(rows, columns=["guide", "group", "verdict", "claim_id", "sentence", "_order"])
+    return frame.sort_values("_order", key=lambda s: s.map(tuple)).drop(columns="_order").reset_index(drop=True)
+
+
+class FindingsList:
+    """The findings as a list: HTML in the book (verdict badges, links to the claim rows), plain
+    text elsewhere (the PDF, a terminal)."""
+
+    def __init__(self, frame: pd.DataFrame, audit_page: str = "chapters/audit.html"):
+        self.frame = frame
+        self.audit_page = audit_page
+
+    def _repr_html_(self) -> str:
+        parts = ['<div class="cnsaudit-findings">']
+        for guide, by_guide in self.frame.groupby("guide", sort=False):
+            parts.append(f"<h3>{html.escape(guide)}</h3><ul>")
+            for r in by_guide.itertuples():
+                href = f"{self.audit_page}#{anchor(r.claim_id)}"
+                parts.append(
+                    f'<li><span class="verdict-badge verdict-{r.verdict}">{r.verdict}</span> '
+                    f'{html.escape(r.sentence)} <a href="{href}">{html.escape(r.claim_id)}</a> '
+                    f'<span class="finding-group">({html.escape(r.group)})</span></li>')
+            parts.append("</ul>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        lines = []
+        for guide, by_guide in self.frame.groupby("guide", sort=False):
+            lines.append(guide)
+            lines += [f"  - [{r.verdict}] {r.sentence} ({r.claim_id}; {r.group})" for r in by_guide.itertuples()]
+        return "\n".join(lines)

@@ -1,0 +1,55 @@
+"""The landing page's findings: computed from the audit, grouped and ordered by consequence."""
+
+from __future__ import annotations
+
+from cnsaudit import audit, data, findings
+
+from .conftest import edit_cell
+
+
+def test_every_failing_or_qualified_claim_is_a_finding_and_nothing_else(tables, results):
+    found = findings.findings(results, tables)
+    expected = set(results.loc[results["verdict"].isin(findings.SHOWN), "claim_id"])
+    assert set(found["claim_id"]) == expected
+    assert found["claim_id"].is_unique
+
+
+def test_within_a_guide_failures_come_before_caveats_and_dosing_first(tables, results):
+    found = findings.findings(results, tables)
+    lar = found[found["guide"] == "Larotrectinib dosing with CNS metastases"]
+    kinds = (lar["verdict"] == "caveat").tolist()
+    assert kinds == sorted(kinds), "a caveat stands before a failure"
+    assert lar.iloc[0]["group"] == "dosing and interactions"
+    assert set(lar.iloc[:2]["claim_id"]) == {"lar-28", "lar-30"}
+
+
+def test_groups_follow_the_claim_fields(tables):
+    claims = tables.claims.set_index("claim_id")
+    assert findings.consequence(claims.loc["lar-30"]) == "dosing and interactions"
+    assert findings.consequence(claims.loc["alc-02"]) == "identity and nomenclature"
+    assert findings.consequence(claims.loc["alc-29"]) == "study design"
+    assert findings.consequence(claims.loc["lar-46"]) == "efficacy, safety and exposure figures"
+
+
+def test_sentences_name_sources_in_words_not_keys(tables, results):
+    found = findings.findings(results, tables)
+    text = " ".join(found["sentence"])
+    keys = findings.short_citations()
+    assert not [k for k in keys if k in text]
+    row = found.set_index("claim_id").loc["lar-46"]
+    assert "Patel et al. 2020 prints 71%" in row["sentence"] and "n=19" in row["sentence"]
+
+
+def test_a_finding_follows_the_data(data_copy):
+    edit_cell(data_copy / "claims/larotrectinib.csv", "claim_id", "lar-07", "reported", "63")
+    tables = data.load()
+    found = findings.findings(audit.run(tables), tables)
+    assert "lar-07" not in set(found["claim_id"])
+
+
+def test_the_html_list_links_every_finding_to_its_row(tables, results):
+    found = findings.findings(results, tables)
+    page = findings.FindingsList(found)._repr_html_()
+    for claim_id in found["claim_id"]:
+        assert f'href="chapters/audit.html#claim-{claim_id}"' in page
+    assert page.count('class="verdict-badge verdict-') == len(found)
