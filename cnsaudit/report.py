@@ -205,3 +205,16 @@ def timings_summary(timings: pd.DataFrame | None) -> str:
     return (f"Measured on a {first['cores']}-core machine on {first['measured']} with Python "
             f"{first['python']}, each step in a fresh clone of the repository with nothing beside it, "
             "in the order a reader takes them:")
+
+
+def guide_identity(tables: Tables, chapter: str) -> pd.DataFrame:
+    """Which guide a chapter audits: its own title (quoted from it), publisher, date, and the
+    SHA-256 of the file the claims were read from, so a reader can tell exactly which text."""
+    guide = guide_file(tables, chapter)
+    row = tables.guides.set_index("guide").loc[guide]
+    titles = tables.quotes[(tables.quotes["guide"] == guide) & (tables.quotes["kind"] == "title")]
+    if len(titles) != 1:
+        raise ValueError(f"{guide}: expected one title in data/quotes.csv, found {len(titles)}")
+    return pd.DataFrame({"": [f"“{titles.iloc[0]['text']}”", row["publisher"], row["published"],
+                              row["sha256"]]},
+                        index=pd.Index(["title", "publisher", "published", "file SHA-256"]))

@@ -212,7 +212,7 @@ GUIDES = pa.DataFrameSchema(
     name="guides",
 )
 
-QUOTE_KINDS = ("term", "gene variant")
+QUOTE_KINDS = ("title", "term", "gene variant")
 
 # Short passages of a guide that a chapter needs word for word (a term it uses, each gene-variant
 # name in it), so that the book reads the same on a clone without the guide texts. Where the texts

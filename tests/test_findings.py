@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnsaudit import audit, data, findings
+from cnsaudit import audit, data, findings, report
 
 from .conftest import edit_cell
 
@@ -53,3 +53,19 @@ def test_the_html_list_links_every_finding_to_its_row(tables, results):
     for claim_id in found["claim_id"]:
         assert f'href="chapters/audit.html#claim-{claim_id}"' in page
     assert page.count('class="verdict-badge verdict-') == len(found)
+
+
+def test_each_chapter_names_its_guide_by_title_publisher_date_and_hash(tables):
+    for r in tables.guides.itertuples():
+        identity = report.guide_identity(tables, r.chapter)
+        assert identity.loc["publisher", ""] == r.publisher and identity.loc["file SHA-256", ""] == r.sha256
+        assert identity.loc["title", ""].startswith("“") and len(identity.loc["title", ""]) > 10
+
+
+def test_a_guide_without_a_title_is_refused(data_copy):
+    import pytest
+
+    path = data_copy / "quotes.csv"
+    path.write_text("\n".join(l for l in path.read_text().splitlines() if not l.startswith("ent-q-title")) + "\n")
+    with pytest.raises(ValueError, match="expected one title"):
+        report.guide_identity(data.load(), "chapters/entrectinib")
