@@ -215,6 +215,6 @@ def guide_identity(tables: Tables, chapter: str) -> pd.DataFrame:
     titles = tables.quotes[(tables.quotes["guide"] == guide) & (tables.quotes["kind"] == "title")]
     if len(titles) != 1:
         raise ValueError(f"{guide}: expected one title in data/quotes.csv, found {len(titles)}")
-    return pd.DataFrame({"": [f"“{titles.iloc[0]['text']}”", row["publisher"], row["published"],
+    return pd.DataFrame({"the guide audited": [f"“{titles.iloc[0]['text']}”", row["publisher"], row["published"],
                               row["sha256"]]},
                         index=pd.Index(["title", "publisher", "published", "file SHA-256"]))

@@ -58,8 +58,8 @@ def test_the_html_list_links_every_finding_to_its_row(tables, results):
 def test_each_chapter_names_its_guide_by_title_publisher_date_and_hash(tables):
     for r in tables.guides.itertuples():
         identity = report.guide_identity(tables, r.chapter)
-        assert identity.loc["publisher", ""] == r.publisher and identity.loc["file SHA-256", ""] == r.sha256
-        assert identity.loc["title", ""].startswith("“") and len(identity.loc["title", ""]) > 10
+        assert identity.loc["publisher", "the guide audited"] == r.publisher and identity.loc["file SHA-256", "the guide audited"] == r.sha256
+        assert identity.loc["title", "the guide audited"].startswith("“") and len(identity.loc["title", "the guide audited"]) > 10
 
 
 def test_a_guide_without_a_title_is_refused(data_copy):
