@@ -315,6 +315,9 @@ def _execute_before_reading(app, env, docnames) -> None:
 
 
 def setup(app):
+    from .bibstyle import register
+
+    register()  # the bibliography style `cnsaudit` named in _config.yml
     app.add_config_value("cnsaudit_execute", True, "env")
     app.connect("env-before-read-docs", _execute_before_reading)
     app.connect("config-inited", _on_config)
