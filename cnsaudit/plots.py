@@ -39,7 +39,9 @@ def ratio_panel(ax, rows: pd.DataFrame, title: str, log: bool = True) -> None:
 def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="response rate (%)"):
     """Forest plot of proportions with exact 95% intervals; derived counts drawn hollow."""
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 0.5 * len(frame) + 1.2))
+        # Wide enough for the longest label at 10 pt beside a plot area of about 4.5 inches.
+        longest = max((len(str(v)) for v in frame[label_col]), default=0)
+        fig, ax = plt.subplots(figsize=(min(15, max(8, 4.5 + 0.075 * longest)), 0.5 * len(frame) + 1.4))
     else:
         fig = ax.figure
     for i, r in enumerate(frame.to_dict("records")):
@@ -47,15 +49,17 @@ def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="
         colour = COLOURS["derived" if derived else "printed"]
         ax.plot([r["_low"], r["_high"]], [i, i], color=colour, lw=2)
         ax.plot(r["_pct"], i, "o", ms=8, color=colour, mfc="white" if derived else colour, mew=2)
-        ax.text(101, i, f"{r['_k']}/{r['_n']}", va="center", fontsize=9)
+        ax.text(101, i, f"{r['_k']}/{r['_n']}", va="center", fontsize=10)
     ax.set_yticks(range(len(frame)), frame[label_col])
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
     ax.grid(axis="x", alpha=0.3)
+    ax.set_xlabel(f"{xlabel}, with exact 95% interval")
     ax.plot([], [], "o", color=COLOURS["printed"], label="counts printed")
     ax.plot([], [], "o", color=COLOURS["derived"], mfc="white", mew=2, label="counts derived")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    # The legend goes above the plot, outside the data: inside, its marker read as a data point.
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=10, frameon=False)
+    ax.tick_params(labelsize=10)
     fig.tight_layout()
     return fig
 
@@ -75,11 +79,12 @@ def verdict_bars(counts: pd.DataFrame):
         ax.barh(range(len(rows)), values, left=left, color=colour, label=verdict, edgecolor="white")
         for i, (v, l) in enumerate(zip(values, left)):
             if v:
-                ax.text(l + v / 2, i, str(v), ha="center", va="center", fontsize=9)
+                ax.text(l + v / 2, i, str(v), ha="center", va="center", fontsize=10)
         left = [a + b for a, b in zip(left, values)]
     ax.set_yticks(range(len(rows)), rows.index)
     ax.invert_yaxis()
     ax.set_xlabel("claims")
-    ax.legend(ncol=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8, frameon=False)
+    ax.legend(ncol=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=10, frameon=False)
+    ax.tick_params(labelsize=10)
     fig.tight_layout()
     return fig

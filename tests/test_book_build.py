@@ -116,3 +116,16 @@ def test_the_raw_artefact_scan_finds_what_it_should():
     assert raw_artefacts("<table><tr><td>True</td><td>nan</td></tr></table>") == ["<td>True</td>", "<td>nan</td>"]
     code = '<div class="cell_input docutils container"><pre>x = np.float64(1)</pre></div>'
     assert raw_artefacts(code) == []
+
+
+def test_every_image_and_diagram_has_real_alt_text(built):
+    bad = []
+    for page in toc_pages():
+        html = (built / page).read_text()
+        for alt in re.findall(r'<img [^>]*alt="([^"]*)"', html):
+            if not alt.strip() or re.search(r"\.(?:png|svg|jpe?g)$|_images/", alt):
+                bad.append(f"{page}: img alt {alt!r}")
+        for fallback in re.findall(r'class="graphviz">\s*<p class="warning">(.*?)</p>', html, re.S):
+            if "digraph" in fallback or "->" in fallback or len(fallback) < 15:
+                bad.append(f"{page}: diagram alt {fallback[:40]!r}")
+    assert bad == []
