@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .audit import VERDICTS
+from .claim_table import ClaimTable
 from .cli import render
 from .data import Tables
 
@@ -35,29 +36,65 @@ def chapter_link(tables: Tables, guide: str, from_dir: str = "chapters") -> str:
     return f"{target}#{prefix}-{AUDIT_SECTION}" if prefix else target
 
 
-def claims_html(results: pd.DataFrame, tables: Tables, verdict: str) -> str:
-    """One HTML table per guide of the claims with this verdict; each row carries its anchor."""
-    rows = results[results["verdict"] == verdict]
-    if rows.empty:
-        return "<p>No claim has this verdict.</p>"
-    topics = tables.guides.set_index("guide")["topic"]
-    parts = []
-    for guide, group in rows.groupby("guide", sort=True):
-        parts.append(f"<p><strong>{html.escape(topics[guide])}</strong> "
-                     f"(<code>{html.escape(guide)}</code>), "
-                     f"<a href=\"{html.escape(chapter_link(tables, guide))}\">recomputed in its chapter</a></p>")
-        parts.append('<table class="dataframe audit-claims"><thead><tr><th>claim</th><th>what the guide says</th>'
-                     "<th>reported</th><th>primary</th><th>check that decided</th><th>reason</th></tr></thead><tbody>")
-        for r in group.itertuples():
-            deciding = "; ".join(c for c in r.checks.split("; ") if f"({verdict})" in c) or \
-                ("source: missing" if verdict == "unverified" else "all checks passed")
-            parts.append(
-                f'<tr id="{anchor(r.claim_id)}"><td><a href="#{anchor(r.claim_id)}">{html.escape(r.claim_id)}</a></td>'
-                f"<td>{html.escape(r.claim)}</td><td>{html.escape(r.reported)}</td>"
-                f"<td>{html.escape(r.primary)}</td><td>{html.escape(deciding)}</td>"
-                f"<td>{html.escape(r.reason)}</td></tr>")
-        parts.append("</tbody></table>")
-    return "\n".join(parts)
+class ClaimsByGuide:
+    """The claims with one verdict, a heading and a claim table per guide; each row is the claim's
+    citable target (``claim-<id>``) and offers its citation."""
+
+    def __init__(self, results: pd.DataFrame, tables: Tables, verdict: str):
+        self.parts = []
+        topics = tables.guides.set_index("guide")["topic"]
+        rows = results[results["verdict"] == verdict]
+        for guide, group in rows.groupby("guide", sort=True):
+            self.parts.append((topics[guide], chapter_link(tables, guide),
+                               ClaimTable(group, anchors=True, cite=claim_citation)))
+
+    def _repr_html_(self) -> str:
+        if not self.parts:
+            return "<p>No claim has this verdict.</p>"
+        return "\n".join(f'<p><strong>{html.escape(topic)}</strong> '
+                         f'(<a href="{html.escape(link)}">recomputed in its chapter</a>)</p>'
+                         f"{table._repr_html_()}" for topic, link, table in self.parts)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .latex_output import LATEX_MIME
+
+        return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(), "text/plain": repr(self)}
+
+    def latex(self) -> str:
+        if not self.parts:
+            return "No claim has this verdict.\n"
+        return "\n".join(f"\\paragraph{{{_latex_text(topic)}}}\n{table.latex()}"
+                         for topic, link, table in self.parts)
+
+    def __repr__(self) -> str:
+        return "\n\n".join(f"{topic}\n{table!r}" for topic, _, table in self.parts) or "No claim has this verdict."
+
+
+def claims_html(results: pd.DataFrame, tables: Tables, verdict: str) -> ClaimsByGuide:
+    """The claims with this verdict, per guide (HTML in the book, a longtable in the PDF)."""
+    return ClaimsByGuide(results, tables, verdict)
+
+
+def _latex_text(text: str) -> str:
+    from .claim_table import _latex_escape
+
+    return _latex_escape(text)
+
+
+def claim_citation(claim_id: str) -> str:
+    """BibTeX for one claim: its absolute address under the published book and the version."""
+    import yaml
+    from importlib.metadata import version
+
+    from .data import ROOT
+    from .sphinx_ext import TITLE
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    base = (config.get("html", {}).get("baseurl") or "").rstrip("/")
+    where = f"{base}/chapters/audit.html#claim-{claim_id}" if base else f"chapters/audit.html#claim-{claim_id}"
+    return (f"@misc{{cnsaudit-{claim_id},\n  title   = {{Claim {claim_id}, in: {TITLE}}},\n"
+            f"  author  = {{{{The cnsaudit contributors}}}},\n  version = {{{version('cnsaudit')}}},\n"
+            f"  url     = {{{where}}}\n}}")
 
 
 def write_downloads(results: pd.DataFrame, folder: Path) -> dict[str, Path]:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .audit_page import anchor
 from .data import Tables, bib_file
 
 SHOWN = ("contradicted", "inconsistent", "caveat")
@@ -124,7 +123,7 @@ class FindingsList:
         for guide, by_guide in self.frame.groupby("guide", sort=False):
             parts.append(f"<h3>{html.escape(guide)}</h3><ul>")
             for r in by_guide.itertuples():
-                href = f"{self.audit_page}#{anchor(r.claim_id)}"
+                href = f"{self.audit_page}#claim-{r.claim_id}"
                 parts.append(
                     f'<li><span class="verdict-badge verdict-{r.verdict}">{r.verdict}</span> '
                     f'{html.escape(r.sentence)} <a href="{href}">{html.escape(r.claim_id)}</a> '
@@ -132,6 +131,24 @@ class FindingsList:
             parts.append("</ul>")
         parts.append("</div>")
         return "".join(parts)
+
+    def latex(self) -> str:
+        from .claim_table import _latex_escape
+
+        parts = []
+        for guide, by_guide in self.frame.groupby("guide", sort=False):
+            parts.append(f"\\paragraph{{{_latex_escape(guide)}}}\n\\begin{{itemize}}")
+            for r in by_guide.itertuples():
+                target = f"\\detokenize{{chapters/audit:claim-{r.claim_id}}}"
+                parts.append(f"\\item \\textbf{{{r.verdict}}} {_latex_escape(r.sentence)} "
+                             f"(\\hyperref[{target}]{{{r.claim_id}}}; {_latex_escape(r.group)})")
+            parts.append("\\end{itemize}")
+        return "\n".join(parts) + "\n"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .latex_output import LATEX_MIME
+
+        return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(), "text/plain": repr(self)}
 
     def __repr__(self) -> str:
         lines = []

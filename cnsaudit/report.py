@@ -9,11 +9,10 @@ import pandas as pd
 
 from . import stats
 from .audit import VERDICTS
+from .claim_table import ClaimTable
 from .data import Tables
 from .printed import parse
 
-AUDIT_VIEW = ["claim_id", "location", "claim", "reported", "primary", "recomputed", "verdict", "reason"]
-SECTION_VIEW = ["claim_id", "claim", "reported", "primary", "verdict", "recomputed", "reason"]
 
 
 def guide_file(tables: Tables, chapter: str) -> str:
@@ -28,14 +27,17 @@ def for_guide(audit: pd.DataFrame, guide: str) -> pd.DataFrame:
     return audit[audit["guide"] == guide].reset_index(drop=True)
 
 
-def section(audit: pd.DataFrame, location_prefix: str, columns=SECTION_VIEW) -> pd.DataFrame:
-    """The audited claims from one part of a guide, as the chapter shows them (a column that is
-    empty for every claim of the section is left out)."""
+def section(audit: pd.DataFrame, location_prefix: str) -> ClaimTable:
+    """The audited claims from one part of a guide, as the chapter shows them."""
     rows = audit[audit["location"].str.startswith(location_prefix)]
     if rows.empty:
         raise KeyError(f"no claim located under {location_prefix!r}")
-    shown = [c for c in columns if c == "claim_id" or (rows[c].astype(str).str.len() > 0).any()]
-    return rows[shown].set_index("claim_id")
+    return ClaimTable(rows)
+
+
+def claim_table(audit: pd.DataFrame) -> ClaimTable:
+    """Every claim of a chapter, in the reader's columns."""
+    return ClaimTable(audit)
 
 
 def verdict_counts(audit: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -314,7 +315,30 @@ def _execute_before_reading(app, env, docnames) -> None:
         raise ExtensionError("notebook execution failed:\n" + "\n".join(failures))
 
 
+# --- claims as Sphinx targets ---------------------------------------------------------------------
+
+CLAIM_ROW = re.compile(r'<tr id="claim-([a-z0-9]+(?:-[a-z0-9]+)*)"')
+
+
+def _register_claim_targets(app, doctree) -> None:
+    """Every claim row of the audit page becomes a label ``claim-<id>``: {ref} reaches it from any
+    page, a reference to a claim that does not exist fails the strict build (-n), and the PDF
+    carries the same target (the claim table writes its \\label)."""
+    from .claim_table import AUDIT_DOC
+
+    env = app.env
+    if env.docname != AUDIT_DOC:
+        return
+    std = env.get_domain("std")
+    for node in doctree.findall(nodes.raw):
+        for claim_id in CLAIM_ROW.findall(node.astext()):
+            name = f"claim-{claim_id}"
+            std.anonlabels[name] = (env.docname, name)
+            std.labels[name] = (env.docname, name, f"claim {claim_id}")
+
+
 def setup(app):
+    app.connect("doctree-read", _register_claim_targets)
     from .bibstyle import register
 
     register()  # the bibliography style `cnsaudit` named in _config.yml

@@ -9,8 +9,8 @@ command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 if [ "${CNSAUDIT_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   need_apt+=(chromium)
 fi
-if [ "${CNSAUDIT_PDF:-0}" = 1 ] && ! { command -v latexmk >/dev/null 2>&1 && kpsewhich tgtermes.sty >/dev/null 2>&1; }; then
-  need_apt+=(texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk tex-gyre)
+if [ "${CNSAUDIT_PDF:-0}" = 1 ] && ! { command -v latexmk >/dev/null 2>&1 && kpsewhich tgtermes.sty >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; }; then
+  need_apt+=(texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk tex-gyre poppler-utils)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""

@@ -8,7 +8,7 @@ from cnsaudit import audit, audit_page, cli
 
 
 def test_every_claim_appears_once_under_its_verdict_with_its_anchor(results, tables):
-    pages = {v: audit_page.claims_html(results, tables, v) for v in audit.VERDICTS}
+    pages = {v: audit_page.claims_html(results, tables, v)._repr_html_() for v in audit.VERDICTS}
     for r in results.itertuples():
         anchor = f'id="claim-{r.claim_id}"'
         assert anchor in pages[r.verdict]
@@ -18,8 +18,12 @@ def test_every_claim_appears_once_under_its_verdict_with_its_anchor(results, tab
 def test_markup_in_a_claim_is_escaped(results, tables):
     evil = results.copy()
     evil.loc[0, "claim"] = "<script>alert('x')</script>"
-    page = audit_page.claims_html(evil, tables, evil.loc[0, "verdict"])
+    section = audit_page.claims_html(evil, tables, evil.loc[0, "verdict"])
+    page = section._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page
+    evil.loc[0, "claim"] = r"\input{/etc/passwd} 50% & more"
+    latex = audit_page.claims_html(evil, tables, evil.loc[0, "verdict"]).latex()
+    assert r"\input{" not in latex and r"\textbackslash{}input\{/etc/passwd\} 50\% \& more" in latex
 
 
 def test_each_claim_links_to_the_audit_section_of_its_chapter(tables):
@@ -31,3 +35,29 @@ def test_downloads_are_byte_identical_to_the_cli(results, tmp_path):
     assert paths["csv"].read_text() == cli.render(results, "csv")
     assert paths["json"].read_text() == cli.render(results, "json")
     assert pd.read_csv(paths["csv"])["claim_id"].tolist() == results["claim_id"].tolist()
+
+
+def test_the_pdf_form_is_a_real_table_with_every_claim_and_its_label(results, tables):
+    for verdict in audit.VERDICTS:
+        latex = audit_page.claims_html(results, tables, verdict).latex()
+        for claim_id in results.loc[results["verdict"] == verdict, "claim_id"]:
+            assert f"\\label{{\\detokenize{{chapters/audit:claim-{claim_id}}}}}{claim_id}" in latex
+        if (results["verdict"] == verdict).any():
+            assert "\\begin{longtable}" in latex and "p{0.25\\linewidth}" in latex
+
+
+def test_each_row_offers_its_citation_with_the_published_address(results, tables):
+    page = audit_page.claims_html(results, tables, "contradicted")._repr_html_()
+    assert '<details class="claim-cite"><summary>cite</summary><pre>@misc{cnsaudit-lar-46,' in page
+    assert "chapters/audit.html#claim-lar-46}" in page
+
+
+def test_reasons_are_sentences_with_sources_in_words(results):
+    from cnsaudit import claim_table
+    from cnsaudit.findings import short_citations
+
+    text = claim_table.readable_reason("guide 73, drilon2022lung 63; n: fail", short_citations())
+    assert text == "the guide prints 73, Drilon et al. 2022 prints 63; n: fail"
+    rows = claim_table.rows_for(results)
+    keys = [k for k in short_citations() if rows["the source says"].str.contains(rf"\b{k}\b").any()]
+    assert keys == []

@@ -1,0 +1,128 @@
+"""Claim tables a reader can read: claim, verdict, what the guide says, what the source says, why.
+
+One object renders everywhere the book is read:
+
+- HTML: a verdict badge (the palette of the verdict figure), every column visible at laptop
+  width, and at phone width each claim stacked as a card (labels from ``data-label``), so nothing
+  scrolls sideways. On the claims audit page each row carries the anchor ``claim-<id>``, which
+  `cnsaudit.sphinx_ext` also registers as a Sphinx label, and offers its citation to copy.
+- LaTeX: a pandas Styler ``longtable`` with wrapped columns, so the PDF gets a real table that
+  breaks across pages and cuts nothing, with a ``\\label`` per claim on the audit page.
+- Plain text: for a terminal and for nbval, which compares it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+from .findings import plain, short_citations
+
+COLUMNS = ("claim", "verdict", "the guide says", "the source says", "why")
+AUDIT_DOC = "chapters/audit"  # the page whose rows are the claims' citable targets
+
+
+def _primary_words(primary: str, cites: dict[str, str]) -> str:
+    """'63% (95% CI 25–91) (printed, drilon2022lung)' -> '63% (95% CI 25–91), printed in Drilon et al. 2022'."""
+    m = re.match(r"^(.*?)\s*\((printed|derived|not found)(?:,\s*|\s+in\s+|\s*\()?([^()]*)\)?\)?$", primary or "")
+    if not m:
+        return plain(primary or "—", cites)
+    value, status, ref = m.group(1).strip(), m.group(2), m.group(3).strip(" ()")
+    source = cites.get(ref, plain(ref, cites)) if ref else ""
+    if status == "not found" or not value:
+        return f"not found in {source}" if source else "not found"
+    return f"{value}, {status} in {source}" if source else f"{value} ({status})"
+
+
+_GUIDE_VS_SOURCE = re.compile(r"^guide (?P<guide>.+?), (?P<key>[a-z][a-z0-9]+) (?P<source>.+)$")
+
+
+def readable_reason(reason: str, cites: dict[str, str]) -> str:
+    """The audit's reason in sentences: 'guide 73, drilon2022lung 63' reads 'the guide prints 73;
+    Drilon et al. 2022 print 63'; bibliography keys become short citations."""
+    parts = []
+    for part in (reason or "").split("; "):
+        m = _GUIDE_VS_SOURCE.match(part)
+        if m and m.group("key") in cites:
+            part = f"the guide prints {m.group('guide')}, {cites[m.group('key')]} prints {m.group('source')}"
+        parts.append(plain(part, cites))
+    return "; ".join(p for p in parts if p) or "—"
+
+
+def _said_in(reported: str, claim: str) -> bool:
+    """Whether the claim's sentence already shows every number and word of the printed value."""
+    if not reported:
+        return True
+    tokens = re.findall(r"\d+(?:\.\d+)?|[A-Za-z][A-Za-z-]+", reported)
+    return all(t.lower() in claim.lower() for t in tokens if t != "n")
+
+
+def rows_for(audit: pd.DataFrame) -> pd.DataFrame:
+    """The reader's columns for these audit rows, sources named in words."""
+    cites = short_citations()
+    return pd.DataFrame({
+        "claim": audit["claim_id"].to_numpy(),
+        "verdict": audit["verdict"].to_numpy(),
+        "the guide says": [c.rstrip(".") if _said_in(r, c) else f"{c.rstrip('.')} (printed: {r})"
+                           for c, r in zip(audit["claim"], audit["reported"])],
+        "the source says": [_primary_words(p, cites) for p in audit["primary"]],
+        "why": [readable_reason(r, cites) for r in audit["reason"]],
+    })
+
+
+def _latex_escape(text: str) -> str:
+    specials = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    return "".join(specials.get(ch, ch) for ch in text)
+
+
+class ClaimTable:
+    def __init__(self, audit: pd.DataFrame, anchors: bool = False, caption: str | None = None,
+                 cite=None):
+        self.rows = rows_for(audit.reset_index(drop=True) if "claim_id" in audit else audit.reset_index())
+        self.anchors = anchors
+        self.caption = caption
+        self.cite = cite  # claim id -> BibTeX text, offered on the audit page
+
+    def _repr_html_(self) -> str:
+        out = ['<table class="claim-table">']
+        if self.caption:
+            out.append(f"<caption>{html.escape(self.caption)}</caption>")
+        out.append("<thead><tr>" + "".join(f"<th>{c}</th>" for c in COLUMNS) + "</tr></thead><tbody>")
+        for r in self.rows.itertuples(index=False):
+            claim_id = html.escape(r[0])
+            ident = f' id="claim-{claim_id}"' if self.anchors else ""
+            first = f'<a href="#claim-{claim_id}">{claim_id}</a>' if self.anchors else claim_id
+            if self.anchors and self.cite is not None:
+                first += ('<details class="claim-cite"><summary>cite</summary>'
+                          f"<pre>{html.escape(self.cite(r[0]))}</pre></details>")
+            cells = [first, f'<span class="verdict-badge verdict-{html.escape(r[1])}">{html.escape(r[1])}</span>']
+            cells += [html.escape(v) for v in r[2:]]
+            out.append(f"<tr{ident}>" + "".join(
+                f'<td data-label="{label}">{cell}</td>' for label, cell in zip(COLUMNS, cells)) + "</tr>")
+        out.append("</tbody></table>")
+        return "".join(out)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .latex_output import LATEX_MIME
+
+        return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(), "text/plain": repr(self)}
+
+    def latex(self) -> str:
+        body = self.rows.map(_latex_escape)
+        if self.anchors:
+            body["claim"] = [rf"\phantomsection\label{{\detokenize{{{AUDIT_DOC}:claim-{c}}}}}{c}"
+                             for c in self.rows["claim"]]
+        body["verdict"] = [rf"\textbf{{{v}}}" for v in body["verdict"]]
+        styler = body.style.hide(axis="index")
+        latex = styler.to_latex(environment="longtable", hrules=True,
+                                column_format=r"p{0.09\linewidth}p{0.12\linewidth}p{0.25\linewidth}"
+                                              r"p{0.22\linewidth}p{0.25\linewidth}",
+                                caption=_latex_escape(self.caption) if self.caption else None)
+        return "{\\small\n" + latex + "}\n"
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None, "display.width", 200):
+            return self.rows.set_index("claim").to_string()
