@@ -1,14 +1,16 @@
 """The claims audit: run every applicable check on each claim and derive exactly one verdict.
 
 A claim row records what a guide prints; the evidence row it links to records what the primary
-source prints (or that it was not found). Nothing here knows which verdict a claim "should" get:
+source prints (or what was read without finding it: the full text, only an abstract, or no source). Nothing here knows which verdict a claim "should" get:
 the verdict follows from the checks, so changing a number in `data/` changes the verdict.
 
 Verdicts, strongest first:
 
 - ``contradicted``: the primary source prints something else (value, n, interval, conditions).
 - ``inconsistent``: the guide's own figures do not agree (rounding, granularity, sums, intervals).
-- ``unverified``: the primary figure was not found, so only internal checks could be run.
+- ``unverified``: no source read prints the figure, so only internal checks could be run; the reason
+  says which case holds (not in the full text read, only an abstract or excerpt read, no primary
+  source identified, or derivable only) and how many searches were made.
 - ``caveat``: reproduced, but the primary source qualifies it in a way the guide leaves out.
 - ``consistent``: reproduced.
 """
@@ -22,6 +24,7 @@ import pandas as pd
 from . import stats
 from .data import Tables
 from .printed import parse, same_figure
+from .schema import STATUS_MEANING
 
 VERDICTS = ("consistent", "caveat", "unverified", "inconsistent", "contradicted")
 # Which verdict each kind of failed check leads to, strongest first.
@@ -179,15 +182,30 @@ def _sum_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None:
 # --- primary checks (the guide against the primary source) -------------------------------------
 
 
-def _check_source(f: Finding) -> None:
+def _searched(searches: int) -> str:
+    if not searches:
+        return ""
+    return f"; {searches} search{'es' if searches != 1 else ''} recorded in data/searches.csv"
+
+
+def _check_source(f: Finding, searches: int = 0) -> None:
     fact = f.fact
-    if fact["status"] == "printed":
+    status = fact["status"]
+    if status == "printed":
         f.add("source", True, f"{fact['ref']} prints {fact['value']}", None, quiet=True)
-    elif fact["status"] == "derived":
+    elif status == "derived":
         f.add("source", False, f"{fact['ref']} does not print it; it can only be derived "
-              f"({_get(fact, 'note') or 'see chapter'})", "unverified")
-    else:
-        f.add("source", False, f"not found in {fact['ref']} ({fact['source_location']})", "unverified")
+              f"({_get(fact, 'note') or 'see chapter'}){_searched(searches)}", "unverified")
+    elif status == "not_in_full_text":
+        f.add("source", False, f"not in the full text read of {fact['ref']} "
+              f"({fact['source_location']}){_searched(searches)}", "unverified")
+    elif status == "abstract_only":
+        f.add("source", False, f"only an abstract or excerpt of {fact['ref']} was read "
+              f"({fact['source_location']}); the figure may be in the full text{_searched(searches)}",
+              "unverified")
+    else:  # no_source
+        f.add("source", False, f"no primary source identified; read: {fact['ref']} "
+              f"({fact['source_location']}){_searched(searches)}", "unverified")
 
 
 def _check_value(f: Finding) -> None:
@@ -306,10 +324,11 @@ def _compare_group_checks(claims: pd.DataFrame, findings: dict[str, Finding]) ->
 def audit_findings(tables: Tables) -> list[Finding]:
     facts = {r["fact_id"]: r for r in tables.evidence.to_dict("records")}
     series_index = _series_index(tables.evidence)
+    searches = tables.searches["fact_id"].value_counts().to_dict()
     findings: dict[str, Finding] = {}
     for c in tables.claims.to_dict("records"):
         f = Finding(claim=c, fact=dict(facts[c["fact_id"]]))
-        _check_source(f)
+        _check_source(f, searches.get(c["fact_id"], 0))
         _check_value(f)
         _check_counts(f)
         _check_interval_and_p(f)
@@ -343,7 +362,7 @@ def _reported(c: dict) -> str:
 
 def _primary(fact: dict) -> str:
     if fact["status"] != "printed":
-        return f"{fact['status'].replace('_', ' ')} ({fact['ref']})"
+        return f"{STATUS_MEANING[fact['status']]} ({fact['ref']})"
     text = _with_unit(fact["value"], _get(fact, "unit"))
     if _get(fact, "ci_low") is not None:
         text += f" ({fact['ci_level']}% CI {fact['ci_low']}–{fact['ci_high']})"
