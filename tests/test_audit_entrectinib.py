@@ -14,7 +14,7 @@ GUIDE = "000_74ab3254b9657455.txt"
 EXPECTED = {
     "ent-01": "contradicted",   # header names Emzeltrectinib
     "ent-02": "consistent",
-    "ent-03": "unverified",
+    "ent-03": "consistent",    # Drilon 2020: designed to penetrate and remain in the CNS
     "ent-04": "unverified",
     "ent-05": "consistent",
     "ent-06": "unverified",
@@ -102,3 +102,24 @@ def test_newer_data_turns_a_match_into_a_caveat(data_copy):
         f.write("ntrk-orr-2024,entrectinib,objective response rate,later cut,percent,60.0,%,150,90,,,,,"
                 "human,,2024-01-01,ntrk-orr,printed,demetri2022entrectinib,abstract,\n")
     assert verdict_of("ent-99") == "caveat"
+
+
+def test_designed_for_the_cns_follows_the_drilon_row(data_copy):
+    # Drilon et al. 2020 print the design intent; unread again, the claim is unverified.
+    assert verdict_of("ent-03") == "consistent"
+    path = data_copy / "evidence/entrectinib.csv"
+    edit_cell(path, "fact_id", "ent-cns-design-drilon", "value", "")
+    edit_cell(path, "fact_id", "ent-cns-design-drilon", "status", "abstract_only")
+    assert verdict_of("ent-03") == "unverified"
+
+
+@pytest.mark.parametrize("status, words", [
+    ("not_in_full_text", "not in the full text read"),
+    ("abstract_only", "only an abstract or excerpt"),
+    ("no_source", "no primary source identified"),
+])
+def test_the_reason_says_what_was_read(data_copy, status, words):
+    edit_cell(data_copy / "evidence/entrectinib.csv", "fact_id", "ntrk-ic-orr", "status", status)
+    row = audit.run(data.load()).set_index("claim_id").loc["ent-26"]
+    assert row["verdict"] == "unverified"
+    assert words in row["reason"] and "searches recorded in data/searches.csv" in row["reason"]

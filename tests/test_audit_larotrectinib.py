@@ -22,11 +22,11 @@ EXPECTED = {
     "lar-06": "consistent",    # 60% brain metastases
     "lar-07": "contradicted",  # 73% "CNS metastases at baseline": the subgroup prints 63%
     "lar-08": "consistent",    # selective TRKA/B/C inhibitor
-    "lar-09": "unverified",
-    "lar-10": "unverified",
+    "lar-09": "consistent",    # 2018 label 12.1: constitutively active oncogenic driver
+    "lar-10": "consistent",    # Doz 2022: no new safety signals
     "lar-11": "unverified",
     "lar-12": "unverified",
-    "lar-13": "unverified",
+    "lar-13": "contradicted",  # the label names other neurologic reactions (entrectinib wording)
     "lar-14": "consistent",    # withhold until grade 1 or baseline
     "lar-15": "consistent",    # resume at next modification within 4 weeks
     "lar-16": "consistent",    # discontinue if unresolved at 4 weeks
@@ -38,7 +38,7 @@ EXPECTED = {
     "lar-22": "consistent",
     "lar-23": "consistent",
     "lar-24": "consistent",    # avoid strong inhibitors
-    "lar-25": "unverified",    # inhibitors raise exposure: no figure recorded
+    "lar-25": "consistent",    # label 7.1: inhibitors may raise plasma concentrations
     "lar-26": "consistent",    # reduce by 50%
     "lar-27": "consistent",    # 3-5 half-lives
     "lar-28": "contradicted",  # moderate inhibitors under the strong-inhibitor rule
@@ -174,3 +174,28 @@ def test_printed_rate_rows_reproduce_printed_intervals(tables):
     assert (row["k/n"], row["reproduced by"], row["counts"]) == ("3/5", "clopper-pearson", "printed")
     row = report.printed_rate_row(tables.evidence, "ESMO", "lar-esmo-lung-bm-orr", derived=True)
     assert (row["k/n"], row["printed 95% CI"], row["cut-off"]) == ("4/7", "not printed", "not printed")
+
+
+@pytest.mark.parametrize("fact_id, claim_id", [
+    ("lar-fusion-driver-label", "lar-09"),
+    ("lar-safety-cns", "lar-10"),
+    ("lar-inh-effect", "lar-25"),
+])
+def test_a_found_statement_unread_again_is_unverified(data_copy, fact_id, claim_id):
+    # The search found each statement printed; had only an abstract been read, the claim would
+    # fall back to unverified, and its reason would say so and count the searches.
+    assert verdict_of(claim_id) == "consistent"
+    edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "status", "abstract_only")
+    edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "value", "")
+    row = audit.run(data.load()).set_index("claim_id").loc[claim_id]
+    assert row["verdict"] == "unverified"
+    assert "only an abstract or excerpt" in row["reason"] and "data/searches.csv" in row["reason"]
+
+
+def test_the_neurologic_list_is_compared_with_the_label(data_copy):
+    # The label's section 5.1 names other reactions than the guide; a label printing the guide's
+    # four terms would make the claim consistent.
+    assert verdict_of("lar-13") == "contradicted"
+    edit_cell(data_copy / EVIDENCE, "fact_id", "lar-ae-neuro-label", "value",
+              "dizziness; cognitive impairment; mood disorders; sleep disturbance")
+    assert verdict_of("lar-13") == "consistent"
