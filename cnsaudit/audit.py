@@ -31,7 +31,7 @@ VERDICTS = ("consistent", "caveat", "unverified", "inconsistent", "contradicted"
 _PRECEDENCE = ("contradicted", "inconsistent", "unverified", "caveat")
 
 COLUMNS = ["claim_id", "guide", "location", "claim", "reported", "recomputed", "primary",
-           "verdict", "checks", "reason", "drug", "quantity", "fact_id", "ref", "status"]
+           "verdict", "checks", "reason", "drug", "quantity", "fact_id", "ref", "status", "finding"]
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Check:
     effect: str | None = None
     recomputed: str | None = None
     quiet: bool = False  # left out of the one-line reason when it passes
+    info: bool = False  # context shown in the reason whatever the verdict (small counts, fitting n)
 
 
 @dataclass
@@ -73,7 +74,12 @@ class Finding:
         note = _get(self.fact, "note")
         if verdict == "unverified" and note and not any(note in part for part in parts):
             parts.append(note)
+        parts += [c.detail for c in self.checks if c.info and c.detail not in parts]
         return "; ".join(parts) if parts else "reproduced"
+
+    def inform(self, name: str, detail: str) -> None:
+        """Context for the reader that decides nothing (shown in the reason whatever the verdict)."""
+        self.checks.append(Check(name, True, detail, None, None, quiet=True, info=True))
 
 
 def _get(row: dict, key: str):
@@ -113,6 +119,72 @@ def _check_percent(f: Finding) -> None:
               f"{reported}% is attainable with n={n} only as k = {_list(ks)}" if ks
               else f"no whole number of {n} patients gives {reported}%",
               "inconsistent", ", ".join(_fmt_pct(k, n) for k in ks) or f"impossible with n={n}")
+
+
+# A count below this is a "small number": the reason says so with the exact interval.
+SMALL = 10
+# Where a stated n is impossible, every n up to this many times it (and at least ROW_BOUND_MIN)
+# that fits all the row's percentages is named.
+ROW_BOUND_FACTOR, ROW_BOUND_MIN = 2, 40
+
+
+def _counts_behind(f: Finding) -> list[tuple[int, int, str]]:
+    """The counts (k, n) a percentage claim rests on, printed or derived, with their origin."""
+    c, fact = f.claim, f.fact
+    if c["value_type"] != "percent":
+        return []
+    found: list[tuple[int, int, str]] = []
+    n, k = _int(c, "n"), _int(c, "k")
+    if n is not None and k is not None:
+        found.append((k, n, "guide"))
+    elif n is not None:
+        ks = stats.compatible_numerators(c["reported"], n)
+        if len(ks) == 1:
+            found.append((ks[0], n, "derived from the guide's n"))
+    if fact["status"] == "printed":
+        fn, fk = _int(fact, "n"), _int(fact, "k")
+        if _get(fact, "unit") == "patients" and fn:
+            found.append((int(fact["value"]), fn, f"printed by {fact['ref']}"))
+        elif fn is not None and fk is not None:
+            found.append((fk, fn, f"printed by {fact['ref']}"))
+        elif fn is not None and n is None:
+            ks = stats.compatible_numerators(c["reported"], fn)
+            if len(ks) == 1:
+                found.append((ks[0], fn, f"derived from the n of {fact['ref']}"))
+    return found
+
+
+def _check_small_numbers(f: Finding) -> None:
+    origins: dict[tuple[int, int], list[str]] = {}
+    for k, n, origin in _counts_behind(f):
+        origins.setdefault((k, n), []).append(origin)
+    small = []
+    for (k, n), where in origins.items():
+        if k < SMALL or n < SMALL:
+            lo, hi = stats.proportion_ci(k, n)
+            small.append(f"{k}/{n} ({', '.join(where)}; exact 95% CI {lo:.1f}–{hi:.1f}%)")
+    if small:
+        f.inform("small numbers", "rests on single-digit counts: " + ", ".join(small))
+
+
+def _row_size_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None:
+    """Where a guide's n makes one of its printed percentages impossible, name every n up to a
+    bound that fits all the percentages printed with that n in the same row (same guide location)."""
+    records = claims.to_dict("records")
+    for c in records:
+        n = _int(c, "n")
+        if c["value_type"] != "percent" or n is None or _int(c, "k") is not None:
+            continue
+        if stats.compatible_numerators(c["reported"], n):
+            continue
+        row = [o for o in records if o["value_type"] == "percent" and _int(o, "n") == n
+               and o["guide"] == c["guide"] and o["location"] == c["location"]]
+        pcts = list(dict.fromkeys(o["reported"] for o in row))
+        bound = max(ROW_BOUND_MIN, ROW_BOUND_FACTOR * n)
+        fits = stats.group_sizes_fitting(pcts, max_n=bound)
+        findings[c["claim_id"]].inform(
+            "sizes that fit", f"n={n} cannot give {c['reported']}%; the n up to {bound} that give every "
+            f"percentage of the row ({', '.join(p + '%' for p in pcts)}): {_list(fits) or 'none'}")
 
 
 def _list(ks: list[int]) -> str:
@@ -337,8 +409,10 @@ def audit_findings(tables: Tables) -> list[Finding]:
         _check_percent(f)
         _check_claim_ci(f)
         _check_hazard_ratio(f)
+        _check_small_numbers(f)
         findings[c["claim_id"]] = f
     _sum_checks(tables.claims, findings)
+    _row_size_checks(tables.claims, findings)
     _compare_group_checks(tables.claims, findings)
     return list(findings.values())
 
@@ -397,8 +471,23 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
             "fact_id": c["fact_id"],
             "ref": c["ref"],
             "status": fact["status"],
+            "finding": _get(c, "finding") or "",
         })
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def errors(results: pd.DataFrame) -> pd.DataFrame:
+    """The errors behind the contradicted and inconsistent claims: one row per finding id (cells
+    sharing one root cause), and one per failing claim that has none."""
+    failing = results[results["verdict"].isin(["contradicted", "inconsistent"])].copy()
+    failing["error"] = failing["finding"].where(failing["finding"] != "", failing["claim_id"])
+    grouped = failing.groupby("error", sort=True)
+    return pd.DataFrame({
+        "guide": grouped["guide"].first(),
+        "verdict": grouped["verdict"].agg(lambda v: "contradicted" if "contradicted" in set(v) else v.iloc[0]),
+        "cells": grouped.size(),
+        "claims": grouped["claim_id"].agg(", ".join),
+    })
 
 
 def run(tables: Tables | None = None) -> pd.DataFrame:

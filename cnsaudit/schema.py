@@ -307,6 +307,9 @@ CLAIMS = pa.DataFrameSchema(
         "fact_id": _col("id"),
         "ref": _col("bibkey"),
         "note": _col("text", nullable=True),
+        # One root cause, one finding: cells that fail for the same error share this id, so that
+        # summaries count errors rather than cells (each cell keeps its own row and verdict).
+        "finding": _col("id", nullable=True),
     },
     checks=[r.as_check() for r in [*_rules("reported"), _category_rule("reported")]],
     strict=True,

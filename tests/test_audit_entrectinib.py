@@ -123,3 +123,17 @@ def test_the_reason_says_what_was_read(data_copy, status, words):
     row = audit.run(data.load()).set_index("claim_id").loc["ent-26"]
     assert row["verdict"] == "unverified"
     assert words in row["reason"] and "searches recorded in data/searches.csv" in row["reason"]
+
+
+def test_a_unique_derivation_is_not_a_printed_figure(results, data_copy):
+    # Decision: a guide figure that matches the only derivation possible from printed figures, but
+    # that no source read prints, stays unverified; the reason names the derivation. The
+    # derivation proves the figure possible, not printed (another population, cut-off or typing
+    # error could lie behind it). Printed by the source, the same figure is consistent.
+    row = results.set_index("claim_id").loc["ent-26"]
+    assert row["verdict"] == "unverified"
+    assert "fits n=11 (demetri2022entrectinib) only as k = 7 (derived)" in row["reason"]
+    path = data_copy / "evidence/entrectinib.csv"
+    edit_cell(path, "fact_id", "ntrk-ic-orr", "status", "printed")
+    edit_cell(path, "fact_id", "ntrk-ic-orr", "value", "63.6")
+    assert verdict_of("ent-26") == "consistent"

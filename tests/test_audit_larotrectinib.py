@@ -199,3 +199,37 @@ def test_the_neurologic_list_is_compared_with_the_label(data_copy):
     edit_cell(data_copy / EVIDENCE, "fact_id", "lar-ae-neuro-label", "value",
               "dizziness; cognitive impairment; mood disorders; sleep disturbance")
     assert verdict_of("lar-13") == "consistent"
+
+
+def test_small_numbers_are_said_plainly_with_counts_and_exact_intervals(results):
+    reasons = results.set_index("claim_id")["reason"]
+    assert "rests on single-digit counts: 3/5" in reasons["lar-43"]
+    assert "exact 95% CI 14.7–94.7%" in reasons["lar-43"]
+    lo, hi = stats.proportion_ci(3, 5)
+    assert f"{lo:.1f}–{hi:.1f}" == "14.7–94.7"
+    # A comparison resting on larger counts is not flagged.
+    assert "single-digit" not in reasons["lar-07"]
+
+
+def test_an_impossible_n_names_every_size_that_fits_the_row(results, data_copy):
+    reason = results.set_index("claim_id").loc["lar-48", "reason"]
+    assert "n=19 cannot give 73%" in reason
+    assert "every percentage of the row (73%, 13%): 15, 30, 40" in reason
+    # Change one percentage of the row and the sizes named follow it.
+    edit_cell(data_copy / CLAIMS, "claim_id", "lar-49", "reported", "20")
+    fits = stats.group_sizes_fitting(["73", "20", "13"], max_n=40)
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-48", "reason"]
+    assert f"(73%, 20%, 13%): {', '.join(map(str, fits)) or 'none'}" in row
+
+
+def test_one_error_is_one_finding(results, data_copy):
+    # The five cells of table 2, row 3 fail for one root cause (the row's n) and count once.
+    errors = audit.errors(results)
+    assert errors.loc["lar-row3-size", "cells"] == 5
+    assert errors.loc["lar-row3-size", "claims"] == "lar-46, lar-47, lar-48, lar-49, lar-50"
+    before = len(errors)
+    # Without its finding id, a cell counts as an error of its own; its verdict is unchanged.
+    edit_cell(data_copy / CLAIMS, "claim_id", "lar-50", "finding", "")
+    after = audit.run(data.load())
+    assert len(audit.errors(after)) == before + 1
+    assert after.set_index("claim_id").loc["lar-50", "verdict"] == "contradicted"
