@@ -29,9 +29,11 @@ LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 Inter
            "path": "https://creativecommons.org/licenses/by/4.0/"}
 
 _TABLES = {"guides": schema.GUIDES, "evidence": schema.EVIDENCE, "claims": schema.CLAIMS,
-           "quotes": schema.QUOTES, "timings": schema.TIMINGS, "searches": schema.SEARCHES}
+           "quotes": schema.QUOTES, "timings": schema.TIMINGS, "searches": schema.SEARCHES,
+           "number-claims": schema.NUMBER_CLAIMS, "exclusions": schema.EXCLUSIONS}
 _KEYS = {"guides": "guide", "evidence": "fact_id", "claims": "claim_id", "quotes": "quote_id",
-         "timings": "step", "searches": "search_id"}
+         "timings": "step", "searches": "search_id",
+         "number-claims": ["guide", "line", "index"], "exclusions": ["guide", "line", "index"]}
 
 
 def _field(name: str, column: pa.Column) -> dict:
@@ -89,7 +91,9 @@ def descriptor(folder: Path = DATA) -> dict:
     """The data package of every CSV table under `folder` (paths relative to it)."""
     resources = [_resource("guides", folder / "guides.csv", folder),
                  _resource("quotes", folder / "quotes.csv", folder),
-                 _resource("searches", folder / "searches.csv", folder)]
+                 _resource("searches", folder / "searches.csv", folder),
+                 _resource("number-claims", folder / "number-claims.csv", folder),
+                 _resource("exclusions", folder / "exclusions.csv", folder)]
     timings = folder / "reproduce" / "timings.csv"
     if timings.is_file():  # absent until benchmarks/run.py --record has measured the steps
         resources.append(_resource("timings", timings, folder))

@@ -335,6 +335,35 @@ SEARCHES = pa.DataFrameSchema(
     name="searches",
 )
 
+_LINE = r"^[1-9][0-9]*$"
+_PLACE = {
+    "guide": _col("text"),
+    "line": pa.Column(str, pa.Check.str_matches(_LINE, error="is not a line number ≥ 1")),
+    "index": pa.Column(str, pa.Check.str_matches(_LINE, error="is not a position on the line ≥ 1")),
+    "token": _col("text"),
+}
+
+# Every number printed in a guide that a claim row checks (or that a proposed claim would), by its
+# place: guide, line, position on the line. Together with EXCLUSIONS it covers every number.
+NUMBER_CLAIMS = pa.DataFrameSchema(
+    {
+        **_PLACE,
+        "claims": pa.Column(str, pa.Check.str_matches(r"^[a-z]+-[0-9]+(?: [a-z]+-[0-9]+)*$",
+                                                      error="is not a list of claim ids"), nullable=True),
+        "note": _col("text", nullable=True),
+    },
+    strict=True,
+    name="number-claims",
+)
+
+# Numbers deliberately not audited (citation markers, the reference list, dates, catalogue numbers,
+# vendor contact details, numbering of questions and tables, notation), each with its reason.
+EXCLUSIONS = pa.DataFrameSchema(
+    {**_PLACE, "reason": _col("text")},
+    strict=True,
+    name="exclusions",
+)
+
 ROW_RULE_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
     **{("evidence", r.name): r.columns
        for r in [*_rules("value"), _status_rule(), _category_rule("value")]},
