@@ -296,6 +296,12 @@ def _check_value(f: Finding) -> None:
         return
     else:
         ok = same_figure(parse(c["reported"]), parse(fact["value"]))
+    if not ok and _get(c, "scope") == "heading only":
+        # The heading names the case, but the text states no rule for it: an omission.
+        f.add("value", ok, f"the guide's heading names this case but its text gives no rule for it, "
+              f"only another case's ({c['reported']}); {fact['ref']} gives {fact['value']} "
+              "(left out, not contradicted)", "caveat")
+        return
     f.add("value", ok, f"guide {c['reported']}, {fact['ref']} {fact['value']}"
           if not ok else f"{fact['ref']} prints {fact['value']}", "contradicted")
 

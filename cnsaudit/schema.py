@@ -33,6 +33,7 @@ STATUS_MEANING = {
     "abstract_only": "only an abstract or excerpt was read; the figure may be in the full text",
     "no_source": "no primary source identified",
 }
+SCOPES = ("heading only",)
 SEARCH_OUTCOMES = ("found", "found-different", "abstract-only", "not-found")
 DRUGS = (
     "entrectinib", "larotrectinib", "repotrectinib", "selitrectinib", "alectinib", "crizotinib",
@@ -310,6 +311,9 @@ CLAIMS = pa.DataFrameSchema(
         # One root cause, one finding: cells that fail for the same error share this id, so that
         # summaries count errors rather than cells (each cell keeps its own row and verdict).
         "finding": _col("id", nullable=True),
+        # "heading only": the guide's heading names this case but its text gives no rule for it (it
+        # gives another case's rule). Leaving a rule out is an omission, not a contradiction.
+        "scope": _col("vocab", vocab=SCOPES, nullable=True),
     },
     checks=[r.as_check() for r in [*_rules("reported"), _category_rule("reported")]],
     strict=True,

@@ -41,7 +41,7 @@ EXPECTED = {
     "lar-25": "consistent",    # label 7.1: inhibitors may raise plasma concentrations
     "lar-26": "consistent",    # reduce by 50%
     "lar-27": "consistent",    # 3-5 half-lives
-    "lar-28": "contradicted",  # moderate inhibitors under the strong-inhibitor rule
+    "lar-28": "caveat",        # the heading names moderate inhibitors; the text gives only the strong rule
     "lar-29": "consistent",    # avoid strong inducers
     "lar-30": "contradicted",  # moderate inducers: "avoid; double" vs label "modify; no avoid"
     "lar-31": "consistent",    # inducers lower exposure (rifampin)
@@ -233,3 +233,15 @@ def test_one_error_is_one_finding(results, data_copy):
     after = audit.run(data.load())
     assert len(audit.errors(after)) == before + 1
     assert after.set_index("claim_id").loc["lar-50", "verdict"] == "contradicted"
+
+
+def test_a_rule_left_out_is_an_omission_and_a_rule_stated_is_a_contradiction(data_copy):
+    # Issue 2's heading names moderate inhibitors, but its text gives only the strong-inhibitor
+    # rule: the guide leaves the moderate rule out (caveat). Had its text stated that rule for
+    # moderate inhibitors, the label's different rule would contradict it.
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-28"]
+    assert row["verdict"] == "caveat" and "left out, not contradicted" in row["reason"]
+    edit_cell(data_copy / CLAIMS, "claim_id", "lar-28", "scope", "")
+    assert verdict_of("lar-28") == "contradicted"
+    # Issue 3 states the inducer rule for moderate inducers in its text: contradicted as it stands.
+    assert verdict_of("lar-30") == "contradicted"

@@ -84,10 +84,10 @@ def test_bad_cell_is_named_by_file_row_and_column(data_copy, table, key_col, key
 
 def test_missing_column(data_copy):
     path = data_copy / CLAIMS
-    text = path.read_text().replace(",finding\n", "\n", 1)
+    text = path.read_text().replace(",scope\n", "\n", 1)
     path.write_text("\n".join(line.rsplit(",", 1)[0] if i else line for i, line in enumerate(text.splitlines())) + "\n")
     error = _error(data_copy)
-    assert "data/claims/entrectinib.csv, column 'finding': required column is missing" in error
+    assert "data/claims/entrectinib.csv, column 'scope': required column is missing" in error
 
 
 def test_unknown_column(data_copy):
