@@ -372,7 +372,10 @@ def _check_currency(f: Finding, series_index: dict[str, list[dict]]) -> None:
     if not later:
         f.add("currency", True, f"no later cut-off than {cutoff} found", None, quiet=True)
         return
-    newer = "; ".join(f"{r['value']}{'%' if r['unit'] == '%' else ''} (n={r['n']}, cut-off {r['cutoff']}, {r['ref']})"
+    # A series is one population followed over cut-offs; a later row may report another measure of
+    # it (for example the response rate where the earlier row gave a response category).
+    newer = "; ".join(f"{'' if r['quantity'] == fact['quantity'] else r['quantity'] + ' '}"
+                      f"{r['value']}{'%' if r['unit'] == '%' else ''} (n={r['n']}, cut-off {r['cutoff']}, {r['ref']})"
                       for r in later)
     f.add("currency", False, f"newer data than the {cutoff} cut-off: {newer}", "caveat")
 

@@ -50,10 +50,10 @@ EXPECTED = {
     "lar-34": "consistent",    # Child-Pugh B/C halve the starting dose
     "lar-35": "consistent",    # Child-Pugh A none
     "lar-36": "caveat",        # table 2 row 1 ORR 36%: later cut-off
-    "lar-37": "consistent",    # 14% = 2/14
-    "lar-38": "consistent",    # 21% = 3/14
-    "lar-39": "consistent",    # 64%
-    "lar-40": "consistent",    # 0%
+    "lar-37": "caveat",        # 14% = 2/14; the series has a later, larger cut-off
+    "lar-38": "caveat",        # 21% = 3/14; the series has a later, larger cut-off
+    "lar-39": "caveat",        # 64%; the series has a later, larger cut-off
+    "lar-40": "caveat",        # 0%; the series has a later, larger cut-off
     "lar-41": "consistent",    # row 2 ORR 60% = 3/5
     "lar-42": "consistent",    # CR dash: no complete response
     "lar-43": "consistent",    # PR 60% = 3/5
@@ -127,7 +127,7 @@ def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, va
 def test_categories_that_do_not_add_up_make_the_row_inconsistent(data_copy):
     # If the primary printed 74% stable disease and the guide copied it, the guide's own row
     # (14 + 21 + 74 + 0) would no longer add up to 100.
-    assert verdict_of("lar-39") == "consistent"
+    assert verdict_of("lar-39") == "caveat"
     edit_cell(data_copy / EVIDENCE, "fact_id", "lar-pcns-sd", "value", "74")
     edit_cell(data_copy / CLAIMS, "claim_id", "lar-39", "reported", "74")
     assert verdict_of("lar-39") == "inconsistent"
@@ -245,3 +245,16 @@ def test_a_rule_left_out_is_an_omission_and_a_rule_stated_is_a_contradiction(dat
     assert verdict_of("lar-28") == "contradicted"
     # Issue 3 states the inducer rule for moderate inducers in its text: contradicted as it stands.
     assert verdict_of("lar-30") == "contradicted"
+
+
+@pytest.mark.parametrize("fact_id, claim_id", [
+    ("lar-pcns-cr", "lar-37"), ("lar-pcns-pr", "lar-38"), ("lar-pcns-sd", "lar-39"), ("lar-pcns-pd", "lar-40"),
+])
+def test_every_figure_of_a_superseded_cohort_gets_the_currency_check(data_copy, fact_id, claim_id):
+    # Each response category of the 2019 primary-CNS cohort belongs to the series that Doz et al.
+    # followed to a later, larger cut-off; unlinked from it, the figure would stand as consistent.
+    row = audit.run(data.load()).set_index("claim_id").loc[claim_id]
+    assert row["verdict"] == "caveat"
+    assert "newer data than the 2019-06 cut-off: objective response rate 30% (n=33" in row["reason"]
+    edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "series", "")
+    assert verdict_of(claim_id) == "consistent"
