@@ -1,14 +1,16 @@
 """The claims audit: run every applicable check on each claim and derive exactly one verdict.
 
 A claim row records what a guide prints; the evidence row it links to records what the primary
-source prints (or that it was not found). Nothing here knows which verdict a claim "should" get:
+source prints (or what was read without finding it: the full text, only an abstract, or no source). Nothing here knows which verdict a claim "should" get:
 the verdict follows from the checks, so changing a number in `data/` changes the verdict.
 
 Verdicts, strongest first:
 
 - ``contradicted``: the primary source prints something else (value, n, interval, conditions).
 - ``inconsistent``: the guide's own figures do not agree (rounding, granularity, sums, intervals).
-- ``unverified``: the primary figure was not found, so only internal checks could be run.
+- ``unverified``: no source read prints the figure, so only internal checks could be run; the reason
+  says which case holds (not in the full text read, only an abstract or excerpt read, no primary
+  source identified, or derivable only) and how many searches were made.
 - ``caveat``: reproduced, but the primary source qualifies it in a way the guide leaves out.
 - ``consistent``: reproduced.
 """
@@ -22,13 +24,14 @@ import pandas as pd
 from . import stats
 from .data import Tables
 from .printed import parse, same_figure
+from .schema import STATUS_MEANING
 
 VERDICTS = ("consistent", "caveat", "unverified", "inconsistent", "contradicted")
 # Which verdict each kind of failed check leads to, strongest first.
 _PRECEDENCE = ("contradicted", "inconsistent", "unverified", "caveat")
 
 COLUMNS = ["claim_id", "guide", "location", "claim", "reported", "recomputed", "primary",
-           "verdict", "checks", "reason", "drug", "quantity", "fact_id", "ref", "status"]
+           "verdict", "checks", "reason", "drug", "quantity", "fact_id", "ref", "status", "finding"]
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Check:
     effect: str | None = None
     recomputed: str | None = None
     quiet: bool = False  # left out of the one-line reason when it passes
+    info: bool = False  # context shown in the reason whatever the verdict (small counts, fitting n)
 
 
 @dataclass
@@ -70,7 +74,12 @@ class Finding:
         note = _get(self.fact, "note")
         if verdict == "unverified" and note and not any(note in part for part in parts):
             parts.append(note)
+        parts += [c.detail for c in self.checks if c.info and c.detail not in parts]
         return "; ".join(parts) if parts else "reproduced"
+
+    def inform(self, name: str, detail: str) -> None:
+        """Context for the reader that decides nothing (shown in the reason whatever the verdict)."""
+        self.checks.append(Check(name, True, detail, None, None, quiet=True, info=True))
 
 
 def _get(row: dict, key: str):
@@ -110,6 +119,72 @@ def _check_percent(f: Finding) -> None:
               f"{reported}% is attainable with n={n} only as k = {_list(ks)}" if ks
               else f"no whole number of {n} patients gives {reported}%",
               "inconsistent", ", ".join(_fmt_pct(k, n) for k in ks) or f"impossible with n={n}")
+
+
+# A count below this is a "small number": the reason says so with the exact interval.
+SMALL = 10
+# Where a stated n is impossible, every n up to this many times it (and at least ROW_BOUND_MIN)
+# that fits all the row's percentages is named.
+ROW_BOUND_FACTOR, ROW_BOUND_MIN = 2, 40
+
+
+def _counts_behind(f: Finding) -> list[tuple[int, int, str]]:
+    """The counts (k, n) a percentage claim rests on, printed or derived, with their origin."""
+    c, fact = f.claim, f.fact
+    if c["value_type"] != "percent":
+        return []
+    found: list[tuple[int, int, str]] = []
+    n, k = _int(c, "n"), _int(c, "k")
+    if n is not None and k is not None:
+        found.append((k, n, "guide"))
+    elif n is not None:
+        ks = stats.compatible_numerators(c["reported"], n)
+        if len(ks) == 1:
+            found.append((ks[0], n, "derived from the guide's n"))
+    if fact["status"] == "printed":
+        fn, fk = _int(fact, "n"), _int(fact, "k")
+        if _get(fact, "unit") == "patients" and fn:
+            found.append((int(fact["value"]), fn, f"printed by {fact['ref']}"))
+        elif fn is not None and fk is not None:
+            found.append((fk, fn, f"printed by {fact['ref']}"))
+        elif fn is not None and n is None:
+            ks = stats.compatible_numerators(c["reported"], fn)
+            if len(ks) == 1:
+                found.append((ks[0], fn, f"derived from the n of {fact['ref']}"))
+    return found
+
+
+def _check_small_numbers(f: Finding) -> None:
+    origins: dict[tuple[int, int], list[str]] = {}
+    for k, n, origin in _counts_behind(f):
+        origins.setdefault((k, n), []).append(origin)
+    small = []
+    for (k, n), where in origins.items():
+        if k < SMALL or n < SMALL:
+            lo, hi = stats.proportion_ci(k, n)
+            small.append(f"{k}/{n} ({', '.join(where)}; exact 95% CI {lo:.1f}–{hi:.1f}%)")
+    if small:
+        f.inform("small numbers", "rests on single-digit counts: " + ", ".join(small))
+
+
+def _row_size_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None:
+    """Where a guide's n makes one of its printed percentages impossible, name every n up to a
+    bound that fits all the percentages printed with that n in the same row (same guide location)."""
+    records = claims.to_dict("records")
+    for c in records:
+        n = _int(c, "n")
+        if c["value_type"] != "percent" or n is None or _int(c, "k") is not None:
+            continue
+        if stats.compatible_numerators(c["reported"], n):
+            continue
+        row = [o for o in records if o["value_type"] == "percent" and _int(o, "n") == n
+               and o["guide"] == c["guide"] and o["location"] == c["location"]]
+        pcts = list(dict.fromkeys(o["reported"] for o in row))
+        bound = max(ROW_BOUND_MIN, ROW_BOUND_FACTOR * n)
+        fits = stats.group_sizes_fitting(pcts, max_n=bound)
+        findings[c["claim_id"]].inform(
+            "sizes that fit", f"n={n} cannot give {c['reported']}%; the n up to {bound} that give every "
+            f"percentage of the row ({', '.join(p + '%' for p in pcts)}): {_list(fits) or 'none'}")
 
 
 def _list(ks: list[int]) -> str:
@@ -179,15 +254,30 @@ def _sum_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None:
 # --- primary checks (the guide against the primary source) -------------------------------------
 
 
-def _check_source(f: Finding) -> None:
+def _searched(searches: int) -> str:
+    if not searches:
+        return ""
+    return f"; {searches} search{'es' if searches != 1 else ''} recorded in data/searches.csv"
+
+
+def _check_source(f: Finding, searches: int = 0) -> None:
     fact = f.fact
-    if fact["status"] == "printed":
+    status = fact["status"]
+    if status == "printed":
         f.add("source", True, f"{fact['ref']} prints {fact['value']}", None, quiet=True)
-    elif fact["status"] == "derived":
+    elif status == "derived":
         f.add("source", False, f"{fact['ref']} does not print it; it can only be derived "
-              f"({_get(fact, 'note') or 'see chapter'})", "unverified")
-    else:
-        f.add("source", False, f"not found in {fact['ref']} ({fact['source_location']})", "unverified")
+              f"({_get(fact, 'note') or 'see chapter'}){_searched(searches)}", "unverified")
+    elif status == "not_in_full_text":
+        f.add("source", False, f"not in the full text read of {fact['ref']} "
+              f"({fact['source_location']}){_searched(searches)}", "unverified")
+    elif status == "abstract_only":
+        f.add("source", False, f"only an abstract or excerpt of {fact['ref']} was read "
+              f"({fact['source_location']}); the figure may be in the full text{_searched(searches)}",
+              "unverified")
+    else:  # no_source
+        f.add("source", False, f"no primary source identified; read: {fact['ref']} "
+              f"({fact['source_location']}){_searched(searches)}", "unverified")
 
 
 def _check_value(f: Finding) -> None:
@@ -206,6 +296,12 @@ def _check_value(f: Finding) -> None:
         return
     else:
         ok = same_figure(parse(c["reported"]), parse(fact["value"]))
+    if not ok and _get(c, "scope") == "heading only":
+        # The heading names the case, but the text states no rule for it: an omission.
+        f.add("value", ok, f"the guide's heading names this case but its text gives no rule for it, "
+              f"only another case's ({c['reported']}); {fact['ref']} gives {fact['value']} "
+              "(left out, not contradicted)", "caveat")
+        return
     f.add("value", ok, f"guide {c['reported']}, {fact['ref']} {fact['value']}"
           if not ok else f"{fact['ref']} prints {fact['value']}", "contradicted")
 
@@ -276,7 +372,10 @@ def _check_currency(f: Finding, series_index: dict[str, list[dict]]) -> None:
     if not later:
         f.add("currency", True, f"no later cut-off than {cutoff} found", None, quiet=True)
         return
-    newer = "; ".join(f"{r['value']}{'%' if r['unit'] == '%' else ''} (n={r['n']}, cut-off {r['cutoff']}, {r['ref']})"
+    # A series is one population followed over cut-offs; a later row may report another measure of
+    # it (for example the response rate where the earlier row gave a response category).
+    newer = "; ".join(f"{'' if r['quantity'] == fact['quantity'] else r['quantity'] + ' '}"
+                      f"{r['value']}{'%' if r['unit'] == '%' else ''} (n={r['n']}, cut-off {r['cutoff']}, {r['ref']})"
                       for r in later)
     f.add("currency", False, f"newer data than the {cutoff} cut-off: {newer}", "caveat")
 
@@ -306,10 +405,11 @@ def _compare_group_checks(claims: pd.DataFrame, findings: dict[str, Finding]) ->
 def audit_findings(tables: Tables) -> list[Finding]:
     facts = {r["fact_id"]: r for r in tables.evidence.to_dict("records")}
     series_index = _series_index(tables.evidence)
+    searches = tables.searches["fact_id"].value_counts().to_dict()
     findings: dict[str, Finding] = {}
     for c in tables.claims.to_dict("records"):
         f = Finding(claim=c, fact=dict(facts[c["fact_id"]]))
-        _check_source(f)
+        _check_source(f, searches.get(c["fact_id"], 0))
         _check_value(f)
         _check_counts(f)
         _check_interval_and_p(f)
@@ -318,8 +418,10 @@ def audit_findings(tables: Tables) -> list[Finding]:
         _check_percent(f)
         _check_claim_ci(f)
         _check_hazard_ratio(f)
+        _check_small_numbers(f)
         findings[c["claim_id"]] = f
     _sum_checks(tables.claims, findings)
+    _row_size_checks(tables.claims, findings)
     _compare_group_checks(tables.claims, findings)
     return list(findings.values())
 
@@ -343,7 +445,7 @@ def _reported(c: dict) -> str:
 
 def _primary(fact: dict) -> str:
     if fact["status"] != "printed":
-        return f"{fact['status'].replace('_', ' ')} ({fact['ref']})"
+        return f"{STATUS_MEANING[fact['status']]} ({fact['ref']})"
     text = _with_unit(fact["value"], _get(fact, "unit"))
     if _get(fact, "ci_low") is not None:
         text += f" ({fact['ci_level']}% CI {fact['ci_low']}–{fact['ci_high']})"
@@ -378,8 +480,23 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
             "fact_id": c["fact_id"],
             "ref": c["ref"],
             "status": fact["status"],
+            "finding": _get(c, "finding") or "",
         })
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def errors(results: pd.DataFrame) -> pd.DataFrame:
+    """The errors behind the contradicted and inconsistent claims: one row per finding id (cells
+    sharing one root cause), and one per failing claim that has none."""
+    failing = results[results["verdict"].isin(["contradicted", "inconsistent"])].copy()
+    failing["error"] = failing["finding"].where(failing["finding"] != "", failing["claim_id"])
+    grouped = failing.groupby("error", sort=True)
+    return pd.DataFrame({
+        "guide": grouped["guide"].first(),
+        "verdict": grouped["verdict"].agg(lambda v: "contradicted" if "contradicted" in set(v) else v.iloc[0]),
+        "cells": grouped.size(),
+        "claims": grouped["claim_id"].agg(", ".join),
+    })
 
 
 def run(tables: Tables | None = None) -> pd.DataFrame:

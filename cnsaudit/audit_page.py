@@ -106,3 +106,46 @@ def write_downloads(results: pd.DataFrame, folder: Path) -> dict[str, Path]:
         path.write_text(render(results, fmt), encoding="utf-8")
         paths[fmt] = path
     return paths
+
+
+def read_status_counts(results: pd.DataFrame) -> pd.DataFrame:
+    """How many unverified claims rest on each case of what was read (status of their evidence)."""
+    from .schema import STATUS_MEANING
+
+    rows = results[results["verdict"] == "unverified"]
+    counts = rows["status"].value_counts()
+    return pd.DataFrame(
+        [{"evidence status": s, "what was read": STATUS_MEANING[s], "unverified claims": int(counts[s])}
+         for s in STATUS_MEANING if s in counts.index]
+    ).set_index("evidence status")
+
+
+def searches_html(results: pd.DataFrame, tables: Tables) -> str:
+    """For each unverified claim, what was read and every search recorded for it in
+    data/searches.csv (date, corpus, query, what came back, outcome)."""
+    from .schema import STATUS_MEANING
+
+    rows = results[results["verdict"] == "unverified"].sort_values("claim_id")
+    if rows.empty:
+        return "<p>No claim is unverified.</p>"
+    searches = tables.searches
+    parts = ['<table class="dataframe audit-searches"><thead><tr><th>claim</th><th>what was read</th>'
+             "<th>searched</th><th>query</th><th>what came back</th><th>outcome</th></tr></thead><tbody>"]
+    for r in rows.itertuples():
+        found = searches[(searches["claim_id"] == r.claim_id) | (searches["fact_id"] == r.fact_id)]
+        found = found.drop_duplicates(subset=["query", "returned"])
+        read = f"{STATUS_MEANING[r.status]} ({r.ref})"
+        link = f'<a href="#{anchor(r.claim_id)}">{html.escape(r.claim_id)}</a>'
+        if found.empty:
+            parts.append(f'<tr id="searches-{html.escape(r.claim_id)}"><td>{link}</td><td>{html.escape(read)}</td>'
+                         '<td colspan="4">no search recorded</td></tr>')
+            continue
+        span = len(found)
+        for i, s in enumerate(found.itertuples()):
+            head = (f'<tr id="searches-{html.escape(r.claim_id)}"><td rowspan="{span}">{link}</td>'
+                    f'<td rowspan="{span}">{html.escape(read)}</td>') if i == 0 else "<tr>"
+            parts.append(f"{head}<td>{html.escape(s.searched)} ({html.escape(s.corpus)})</td>"
+                         f"<td>{html.escape(s.query)}</td><td>{html.escape(s.returned)}</td>"
+                         f"<td>{html.escape(s.outcome)}</td></tr>")
+    parts.append("</tbody></table>")
+    return "\n".join(parts)

@@ -224,6 +224,55 @@ def _check_quote_guides(guides: pd.DataFrame, quotes: pd.DataFrame) -> list[Prob
             for r in quotes.itertuples() if r.guide not in known]
 
 
+def _check_searches(searches: pd.DataFrame, evidence: pd.DataFrame, claims: pd.DataFrame,
+                    keys: frozenset[str]) -> list[Problem]:
+    """Each search names a known fact (and claim, and reference); a fact the audit could not read
+    (status not_in_full_text, abstract_only or no_source) linked from a claim has at least one search."""
+    facts, claim_ids = set(evidence["fact_id"]), set(claims["claim_id"])
+    problems = []
+    for r in searches.itertuples():
+        if r.fact_id not in facts:
+            problems.append(Problem(r.source_file, r.source_row, "fact_id",
+                                    f"{r.fact_id!r} is not a fact_id in data/evidence/"))
+        if r.claim_id is not None and r.claim_id not in claim_ids:
+            problems.append(Problem(r.source_file, r.source_row, "claim_id",
+                                    f"{r.claim_id!r} is not a claim_id in data/claims/"))
+        if r.ref is not None and r.ref not in keys:
+            problems.append(Problem(r.source_file, r.source_row, "ref",
+                                    f"{r.ref!r} is not a key in references.bib"))
+    searched = set(searches["fact_id"])
+    linked = set(claims["fact_id"])
+    for r in evidence.itertuples():
+        if r.status in schema.UNREAD_STATUSES and r.fact_id in linked and r.fact_id not in searched:
+            problems.append(Problem(r.source_file, r.source_row, "status",
+                                    f"{r.status!r}, but data/searches.csv records no search for "
+                                    f"{r.fact_id!r}"))
+    return problems
+
+
+def _check_numbers(number_claims: pd.DataFrame, exclusions: pd.DataFrame, guides: pd.DataFrame,
+                   claims: pd.DataFrame) -> list[Problem]:
+    """Each recorded number names a listed guide and existing claims, and each place (guide, line,
+    position) is recorded once across both tables."""
+    known, claim_ids, seen = set(guides["guide"]), set(claims["claim_id"]), set()
+    problems = []
+    for table in (number_claims, exclusions):
+        for r in table.itertuples():
+            if r.guide not in known:
+                problems.append(Problem(r.source_file, r.source_row, "guide",
+                                        f"{r.guide!r} is not listed in data/guides.csv"))
+            place = (r.guide, r.line, r.index)
+            if place in seen:
+                problems.append(Problem(r.source_file, r.source_row, "index",
+                                        f"line {r.line}, position {r.index} of {r.guide} is recorded twice"))
+            seen.add(place)
+            for claim_id in (getattr(r, "claims", None) or "").split():
+                if claim_id not in claim_ids:
+                    problems.append(Problem(r.source_file, r.source_row, "claims",
+                                            f"{claim_id!r} is not a claim_id in data/claims/"))
+    return problems
+
+
 def _check_seeds(guides: pd.DataFrame) -> list[Problem]:
     """Each guide file exists in the seeds folder and is the version the claims were read from."""
     folder = guide_texts()
@@ -247,6 +296,9 @@ class Tables:
     evidence: pd.DataFrame
     claims: pd.DataFrame
     quotes: pd.DataFrame
+    searches: pd.DataFrame
+    number_claims: pd.DataFrame
+    exclusions: pd.DataFrame
 
 
 def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
@@ -260,6 +312,9 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
         ("evidence", lambda: _load_folder(folder / "evidence", schema.EVIDENCE)),
         ("claims", lambda: _load_folder(folder / "claims", schema.CLAIMS)),
         ("quotes", lambda: load_table(folder / "quotes.csv", schema.QUOTES)),
+        ("searches", lambda: load_table(folder / "searches.csv", schema.SEARCHES)),
+        ("number_claims", lambda: load_table(folder / "number-claims.csv", schema.NUMBER_CLAIMS)),
+        ("exclusions", lambda: load_table(folder / "exclusions.csv", schema.EXCLUSIONS)),
     ]:
         try:
             loaded[name] = loader()
@@ -275,6 +330,9 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
         raise DataError(exc.problems) from None
     problems = _check_links(loaded["guides"], loaded["evidence"], loaded["claims"], keys)
     problems += _check_quote_guides(loaded["guides"], loaded["quotes"])
+    problems += _check_searches(loaded["searches"], loaded["evidence"], loaded["claims"], keys)
+    problems += _check_numbers(loaded["number_claims"], loaded["exclusions"], loaded["guides"],
+                               loaded["claims"])
     problems += _check_seeds(loaded["guides"])
     if problems:
         raise DataError(problems)
@@ -283,7 +341,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
 
 # Every table under data/ and the schema that covers it; a CSV that no schema covers is an error,
 # so a new table cannot slip into the book unchecked.
-_COVERED = ("guides.csv", "quotes.csv", "claims/*.csv", "evidence/*.csv", "dosing/larotrectinib.csv",
+_COVERED = ("guides.csv", "quotes.csv", "searches.csv", "number-claims.csv", "exclusions.csv", "claims/*.csv", "evidence/*.csv", "dosing/larotrectinib.csv",
             "reproduce/timings.csv")
 
 

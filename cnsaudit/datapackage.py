@@ -20,16 +20,20 @@ from .data import DATA
 _CROSS_RULES = ("Enforced by cnsaudit but not expressible here: 0 ≤ k ≤ n; percentages within "
                 "0–100; ratios above 0; CI lower ≤ point ≤ upper with a level; a value present "
                 "exactly when its status is 'printed'; every ref a key of references.bib; every "
-                "claim's fact_id an evidence row with the same ref; every guide in guides.csv.")
+                "claim's fact_id an evidence row with the same ref; every guide in guides.csv; every "
+                "search's fact_id an evidence row, and every unread fact linked from a claim "
+                "searched at least once.")
 
 # The tables and the book's text are CC BY 4.0; the code (cnsaudit) is MIT.
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
 
 _TABLES = {"guides": schema.GUIDES, "evidence": schema.EVIDENCE, "claims": schema.CLAIMS,
-           "quotes": schema.QUOTES, "timings": schema.TIMINGS}
+           "quotes": schema.QUOTES, "timings": schema.TIMINGS, "searches": schema.SEARCHES,
+           "number-claims": schema.NUMBER_CLAIMS, "exclusions": schema.EXCLUSIONS}
 _KEYS = {"guides": "guide", "evidence": "fact_id", "claims": "claim_id", "quotes": "quote_id",
-         "timings": "step"}
+         "timings": "step", "searches": "search_id",
+         "number-claims": ["guide", "line", "index"], "exclusions": ["guide", "line", "index"]}
 
 
 def _field(name: str, column: pa.Column) -> dict:
@@ -86,7 +90,10 @@ def _resource(kind: str, path: Path, root: Path) -> dict:
 def descriptor(folder: Path = DATA) -> dict:
     """The data package of every CSV table under `folder` (paths relative to it)."""
     resources = [_resource("guides", folder / "guides.csv", folder),
-                 _resource("quotes", folder / "quotes.csv", folder)]
+                 _resource("quotes", folder / "quotes.csv", folder),
+                 _resource("searches", folder / "searches.csv", folder),
+                 _resource("number-claims", folder / "number-claims.csv", folder),
+                 _resource("exclusions", folder / "exclusions.csv", folder)]
     timings = folder / "reproduce" / "timings.csv"
     if timings.is_file():  # absent until benchmarks/run.py --record has measured the steps
         resources.append(_resource("timings", timings, folder))

@@ -20,7 +20,21 @@ import pandera.pandas as pa
 
 from .printed import PrintedNumberError, is_printed_number, parse
 
-STATUSES = ("printed", "derived", "not_found")
+# What was read for a fact: "printed" (a source read prints it: full text, abstract, label section or
+# table page); "derived" (computed in code from printed figures); "not_in_full_text" (the full text or
+# whole label section was read and does not print it); "abstract_only" (only an abstract or an excerpt
+# was read, so the figure may be in the full text); "no_source" (no primary source was identified).
+STATUSES = ("printed", "derived", "not_in_full_text", "abstract_only", "no_source")
+UNREAD_STATUSES = ("not_in_full_text", "abstract_only", "no_source")
+STATUS_MEANING = {
+    "printed": "printed in a source read",
+    "derived": "derived in code from printed figures",
+    "not_in_full_text": "not found in the full text read",
+    "abstract_only": "only an abstract or excerpt was read; the figure may be in the full text",
+    "no_source": "no primary source identified",
+}
+SCOPES = ("heading only",)
+SEARCH_OUTCOMES = ("found", "found-different", "abstract-only", "not-found")
 DRUGS = (
     "entrectinib", "larotrectinib", "repotrectinib", "selitrectinib", "alectinib", "crizotinib",
     "allitinib", "lorlatinib", "ceritinib", "none",
@@ -181,7 +195,7 @@ def _status_rule() -> RowRule:
         return has_value == (row.get("status") == "printed")
 
     return RowRule("a value is given exactly when its status is printed "
-                   "(derived values are computed in code; not_found stays empty)",
+                   "(derived values are computed in code; an unread figure stays empty)",
                    ("value", "status"), ok)
 
 
@@ -294,10 +308,64 @@ CLAIMS = pa.DataFrameSchema(
         "fact_id": _col("id"),
         "ref": _col("bibkey"),
         "note": _col("text", nullable=True),
+        # One root cause, one finding: cells that fail for the same error share this id, so that
+        # summaries count errors rather than cells (each cell keeps its own row and verdict).
+        "finding": _col("id", nullable=True),
+        # "heading only": the guide's heading names this case but its text gives no rule for it (it
+        # gives another case's rule). Leaving a rule out is an omission, not a contradiction.
+        "scope": _col("vocab", vocab=SCOPES, nullable=True),
     },
     checks=[r.as_check() for r in [*_rules("reported"), _category_rule("reported")]],
     strict=True,
     name="claims",
+)
+
+# The searches made for each figure the audit could not verify: one row per query, with what came
+# back and, where a source printed the figure, the short verbatim excerpt that prints it.
+SEARCHES = pa.DataFrameSchema(
+    {
+        "search_id": _col("id", unique=True),
+        "fact_id": _col("id"),
+        "claim_id": _col("id", nullable=True),
+        "searched": _col("date"),
+        "corpus": _col("text"),
+        "query": _col("text"),
+        "returned": _col("text"),
+        "outcome": _col("vocab", vocab=SEARCH_OUTCOMES),
+        "ref": _col("bibkey", nullable=True),
+        "excerpt": _col("text", nullable=True),
+    },
+    strict=True,
+    name="searches",
+)
+
+_LINE = r"^[1-9][0-9]*$"
+_PLACE = {
+    "guide": _col("text"),
+    "line": pa.Column(str, pa.Check.str_matches(_LINE, error="is not a line number ≥ 1")),
+    "index": pa.Column(str, pa.Check.str_matches(_LINE, error="is not a position on the line ≥ 1")),
+    "token": _col("text"),
+}
+
+# Every number printed in a guide that a claim row checks (or that a proposed claim would), by its
+# place: guide, line, position on the line. Together with EXCLUSIONS it covers every number.
+NUMBER_CLAIMS = pa.DataFrameSchema(
+    {
+        **_PLACE,
+        "claims": pa.Column(str, pa.Check.str_matches(r"^[a-z]+-[0-9]+(?: [a-z]+-[0-9]+)*$",
+                                                      error="is not a list of claim ids"), nullable=True),
+        "note": _col("text", nullable=True),
+    },
+    strict=True,
+    name="number-claims",
+)
+
+# Numbers deliberately not audited (citation markers, the reference list, dates, catalogue numbers,
+# vendor contact details, numbering of questions and tables, notation), each with its reason.
+EXCLUSIONS = pa.DataFrameSchema(
+    {**_PLACE, "reason": _col("text")},
+    strict=True,
+    name="exclusions",
 )
 
 ROW_RULE_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {

@@ -33,18 +33,18 @@ EXPECTED = {
     "alc-19": "unverified",     # n=11 only derivable
     "alc-20": "consistent",     # Zou cohort 2 76.5
     "alc-21": "unverified",     # n=17 only derivable
-    "alc-22": "unverified",     # NCT number
+    "alc-22": "consistent",     # NCT number printed by the 2017 ESMO abstract
     "alc-23": "consistent",     # ALEX design
     "alc-24": "unverified",     # imaging schedule
     "alc-25": "unverified",     # RECIST and RANO-BM
     "alc-26": "consistent",     # Yang comparison
-    "alc-27": "unverified",     # China
+    "alc-27": "consistent",     # China (Yang 2025 abstract)
     "alc-28": "consistent",     # 311 patients
     "alc-29": "contradicted",   # 146 of the 311 are the ALEX trial arm
     "alc-30": "unverified",     # nine sites
     "alc-31": "unverified",     # rwPFS definition
     "alc-32": "unverified",     # rwiPFS definition
-    "alc-33": "unverified",     # IPTW
+    "alc-33": "consistent",     # IPTW (Yang 2025 abstract)
     "alc-34": "unverified",     # Gainor case series not read
     "alc-35": "unverified",     # eight LM patients
     "alc-36": "unverified",     # all had relief
@@ -132,3 +132,19 @@ def test_a_guide_hr_off_its_own_interval_is_inconsistent(data_copy):
     edit_cell(path, "claim_id", "alc-08", "reported", "0.55")
     edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", "alex-pfs-cns", "value", "0.55")
     assert verdict_of("alc-08") == "inconsistent"
+
+
+@pytest.mark.parametrize("fact_id, claim_id", [
+    ("alex-nct-esmo", "alc-22"),
+    ("yang-country", "alc-27"),
+    ("yang-iptw", "alc-33"),
+])
+def test_a_found_statement_follows_its_evidence_row(data_copy, fact_id, claim_id):
+    # Each was found printed by a search; a primary printing something else contradicts the guide,
+    # and a row left unread makes it unverified again.
+    assert verdict_of(claim_id) == "consistent"
+    edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", fact_id, "value", "something else")
+    assert verdict_of(claim_id) == "contradicted"
+    edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", fact_id, "value", "")
+    edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", fact_id, "status", "abstract_only")
+    assert verdict_of(claim_id) == "unverified"

@@ -14,7 +14,7 @@ GUIDE = "000_74ab3254b9657455.txt"
 EXPECTED = {
     "ent-01": "contradicted",   # header names Emzeltrectinib
     "ent-02": "consistent",
-    "ent-03": "unverified",
+    "ent-03": "consistent",    # Drilon 2020: designed to penetrate and remain in the CNS
     "ent-04": "unverified",
     "ent-05": "consistent",
     "ent-06": "unverified",
@@ -102,3 +102,38 @@ def test_newer_data_turns_a_match_into_a_caveat(data_copy):
         f.write("ntrk-orr-2024,entrectinib,objective response rate,later cut,percent,60.0,%,150,90,,,,,"
                 "human,,2024-01-01,ntrk-orr,printed,demetri2022entrectinib,abstract,\n")
     assert verdict_of("ent-99") == "caveat"
+
+
+def test_designed_for_the_cns_follows_the_drilon_row(data_copy):
+    # Drilon et al. 2020 print the design intent; unread again, the claim is unverified.
+    assert verdict_of("ent-03") == "consistent"
+    path = data_copy / "evidence/entrectinib.csv"
+    edit_cell(path, "fact_id", "ent-cns-design-drilon", "value", "")
+    edit_cell(path, "fact_id", "ent-cns-design-drilon", "status", "abstract_only")
+    assert verdict_of("ent-03") == "unverified"
+
+
+@pytest.mark.parametrize("status, words", [
+    ("not_in_full_text", "not in the full text read"),
+    ("abstract_only", "only an abstract or excerpt"),
+    ("no_source", "no primary source identified"),
+])
+def test_the_reason_says_what_was_read(data_copy, status, words):
+    edit_cell(data_copy / "evidence/entrectinib.csv", "fact_id", "ntrk-ic-orr", "status", status)
+    row = audit.run(data.load()).set_index("claim_id").loc["ent-26"]
+    assert row["verdict"] == "unverified"
+    assert words in row["reason"] and "searches recorded in data/searches.csv" in row["reason"]
+
+
+def test_a_unique_derivation_is_not_a_printed_figure(results, data_copy):
+    # Decision: a guide figure that matches the only derivation possible from printed figures, but
+    # that no source read prints, stays unverified; the reason names the derivation. The
+    # derivation proves the figure possible, not printed (another population, cut-off or typing
+    # error could lie behind it). Printed by the source, the same figure is consistent.
+    row = results.set_index("claim_id").loc["ent-26"]
+    assert row["verdict"] == "unverified"
+    assert "fits n=11 (demetri2022entrectinib) only as k = 7 (derived)" in row["reason"]
+    path = data_copy / "evidence/entrectinib.csv"
+    edit_cell(path, "fact_id", "ntrk-ic-orr", "status", "printed")
+    edit_cell(path, "fact_id", "ntrk-ic-orr", "value", "63.6")
+    assert verdict_of("ent-26") == "consistent"

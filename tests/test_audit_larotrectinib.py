@@ -22,11 +22,11 @@ EXPECTED = {
     "lar-06": "consistent",    # 60% brain metastases
     "lar-07": "contradicted",  # 73% "CNS metastases at baseline": the subgroup prints 63%
     "lar-08": "consistent",    # selective TRKA/B/C inhibitor
-    "lar-09": "unverified",
-    "lar-10": "unverified",
+    "lar-09": "consistent",    # 2018 label 12.1: constitutively active oncogenic driver
+    "lar-10": "consistent",    # Doz 2022: no new safety signals
     "lar-11": "unverified",
     "lar-12": "unverified",
-    "lar-13": "unverified",
+    "lar-13": "contradicted",  # the label names other neurologic reactions (entrectinib wording)
     "lar-14": "consistent",    # withhold until grade 1 or baseline
     "lar-15": "consistent",    # resume at next modification within 4 weeks
     "lar-16": "consistent",    # discontinue if unresolved at 4 weeks
@@ -38,10 +38,10 @@ EXPECTED = {
     "lar-22": "consistent",
     "lar-23": "consistent",
     "lar-24": "consistent",    # avoid strong inhibitors
-    "lar-25": "unverified",    # inhibitors raise exposure: no figure recorded
+    "lar-25": "consistent",    # label 7.1: inhibitors may raise plasma concentrations
     "lar-26": "consistent",    # reduce by 50%
     "lar-27": "consistent",    # 3-5 half-lives
-    "lar-28": "contradicted",  # moderate inhibitors under the strong-inhibitor rule
+    "lar-28": "caveat",        # the heading names moderate inhibitors; the text gives only the strong rule
     "lar-29": "consistent",    # avoid strong inducers
     "lar-30": "contradicted",  # moderate inducers: "avoid; double" vs label "modify; no avoid"
     "lar-31": "consistent",    # inducers lower exposure (rifampin)
@@ -50,10 +50,10 @@ EXPECTED = {
     "lar-34": "consistent",    # Child-Pugh B/C halve the starting dose
     "lar-35": "consistent",    # Child-Pugh A none
     "lar-36": "caveat",        # table 2 row 1 ORR 36%: later cut-off
-    "lar-37": "consistent",    # 14% = 2/14
-    "lar-38": "consistent",    # 21% = 3/14
-    "lar-39": "consistent",    # 64%
-    "lar-40": "consistent",    # 0%
+    "lar-37": "caveat",        # 14% = 2/14; the series has a later, larger cut-off
+    "lar-38": "caveat",        # 21% = 3/14; the series has a later, larger cut-off
+    "lar-39": "caveat",        # 64%; the series has a later, larger cut-off
+    "lar-40": "caveat",        # 0%; the series has a later, larger cut-off
     "lar-41": "consistent",    # row 2 ORR 60% = 3/5
     "lar-42": "consistent",    # CR dash: no complete response
     "lar-43": "consistent",    # PR 60% = 3/5
@@ -127,7 +127,7 @@ def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, va
 def test_categories_that_do_not_add_up_make_the_row_inconsistent(data_copy):
     # If the primary printed 74% stable disease and the guide copied it, the guide's own row
     # (14 + 21 + 74 + 0) would no longer add up to 100.
-    assert verdict_of("lar-39") == "consistent"
+    assert verdict_of("lar-39") == "caveat"
     edit_cell(data_copy / EVIDENCE, "fact_id", "lar-pcns-sd", "value", "74")
     edit_cell(data_copy / CLAIMS, "claim_id", "lar-39", "reported", "74")
     assert verdict_of("lar-39") == "inconsistent"
@@ -174,3 +174,87 @@ def test_printed_rate_rows_reproduce_printed_intervals(tables):
     assert (row["k/n"], row["reproduced by"], row["counts"]) == ("3/5", "clopper-pearson", "printed")
     row = report.printed_rate_row(tables.evidence, "ESMO", "lar-esmo-lung-bm-orr", derived=True)
     assert (row["k/n"], row["printed 95% CI"], row["cut-off"]) == ("4/7", "not printed", "not printed")
+
+
+@pytest.mark.parametrize("fact_id, claim_id", [
+    ("lar-fusion-driver-label", "lar-09"),
+    ("lar-safety-cns", "lar-10"),
+    ("lar-inh-effect", "lar-25"),
+])
+def test_a_found_statement_unread_again_is_unverified(data_copy, fact_id, claim_id):
+    # The search found each statement printed; had only an abstract been read, the claim would
+    # fall back to unverified, and its reason would say so and count the searches.
+    assert verdict_of(claim_id) == "consistent"
+    edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "status", "abstract_only")
+    edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "value", "")
+    row = audit.run(data.load()).set_index("claim_id").loc[claim_id]
+    assert row["verdict"] == "unverified"
+    assert "only an abstract or excerpt" in row["reason"] and "data/searches.csv" in row["reason"]
+
+
+def test_the_neurologic_list_is_compared_with_the_label(data_copy):
+    # The label's section 5.1 names other reactions than the guide; a label printing the guide's
+    # four terms would make the claim consistent.
+    assert verdict_of("lar-13") == "contradicted"
+    edit_cell(data_copy / EVIDENCE, "fact_id", "lar-ae-neuro-label", "value",
+              "dizziness; cognitive impairment; mood disorders; sleep disturbance")
+    assert verdict_of("lar-13") == "consistent"
+
+
+def test_small_numbers_are_said_plainly_with_counts_and_exact_intervals(results):
+    reasons = results.set_index("claim_id")["reason"]
+    assert "rests on single-digit counts: 3/5" in reasons["lar-43"]
+    assert "exact 95% CI 14.7–94.7%" in reasons["lar-43"]
+    lo, hi = stats.proportion_ci(3, 5)
+    assert f"{lo:.1f}–{hi:.1f}" == "14.7–94.7"
+    # A comparison resting on larger counts is not flagged.
+    assert "single-digit" not in reasons["lar-07"]
+
+
+def test_an_impossible_n_names_every_size_that_fits_the_row(results, data_copy):
+    reason = results.set_index("claim_id").loc["lar-48", "reason"]
+    assert "n=19 cannot give 73%" in reason
+    assert "every percentage of the row (73%, 13%): 15, 30, 40" in reason
+    # Change one percentage of the row and the sizes named follow it.
+    edit_cell(data_copy / CLAIMS, "claim_id", "lar-49", "reported", "20")
+    fits = stats.group_sizes_fitting(["73", "20", "13"], max_n=40)
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-48", "reason"]
+    assert f"(73%, 20%, 13%): {', '.join(map(str, fits)) or 'none'}" in row
+
+
+def test_one_error_is_one_finding(results, data_copy):
+    # The five cells of table 2, row 3 fail for one root cause (the row's n) and count once.
+    errors = audit.errors(results)
+    assert errors.loc["lar-row3-size", "cells"] == 5
+    assert errors.loc["lar-row3-size", "claims"] == "lar-46, lar-47, lar-48, lar-49, lar-50"
+    before = len(errors)
+    # Without its finding id, a cell counts as an error of its own; its verdict is unchanged.
+    edit_cell(data_copy / CLAIMS, "claim_id", "lar-50", "finding", "")
+    after = audit.run(data.load())
+    assert len(audit.errors(after)) == before + 1
+    assert after.set_index("claim_id").loc["lar-50", "verdict"] == "contradicted"
+
+
+def test_a_rule_left_out_is_an_omission_and_a_rule_stated_is_a_contradiction(data_copy):
+    # Issue 2's heading names moderate inhibitors, but its text gives only the strong-inhibitor
+    # rule: the guide leaves the moderate rule out (caveat). Had its text stated that rule for
+    # moderate inhibitors, the label's different rule would contradict it.
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-28"]
+    assert row["verdict"] == "caveat" and "left out, not contradicted" in row["reason"]
+    edit_cell(data_copy / CLAIMS, "claim_id", "lar-28", "scope", "")
+    assert verdict_of("lar-28") == "contradicted"
+    # Issue 3 states the inducer rule for moderate inducers in its text: contradicted as it stands.
+    assert verdict_of("lar-30") == "contradicted"
+
+
+@pytest.mark.parametrize("fact_id, claim_id", [
+    ("lar-pcns-cr", "lar-37"), ("lar-pcns-pr", "lar-38"), ("lar-pcns-sd", "lar-39"), ("lar-pcns-pd", "lar-40"),
+])
+def test_every_figure_of_a_superseded_cohort_gets_the_currency_check(data_copy, fact_id, claim_id):
+    # Each response category of the 2019 primary-CNS cohort belongs to the series that Doz et al.
+    # followed to a later, larger cut-off; unlinked from it, the figure would stand as consistent.
+    row = audit.run(data.load()).set_index("claim_id").loc[claim_id]
+    assert row["verdict"] == "caveat"
+    assert "newer data than the 2019-06 cut-off: objective response rate 30% (n=33" in row["reason"]
+    edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "series", "")
+    assert verdict_of(claim_id) == "consistent"

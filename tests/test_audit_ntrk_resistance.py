@@ -86,9 +86,10 @@ CLAIMS = "claims/ntrk-resistance.csv"
       (EVIDENCE, "fact_id", "res-mechanism", "value", "MET amplification")], "res-14", "contradicted"),
     # A background fact that says otherwise contradicts the guide.
     ([(EVIDENCE, "fact_id", "res-g595r-entrectinib", "value", "sensitive")], "res-09", "contradicted"),
-    # A background fact that was not found leaves the claim unverified.
-    ([(EVIDENCE, "fact_id", "res-gen-entrectinib", "status", "not_found"),
-      (EVIDENCE, "fact_id", "res-gen-entrectinib", "value", "")], "res-10", "unverified"),
+    # A background fact that was not found (and whose search is recorded) leaves the claim unverified.
+    ([(EVIDENCE, "fact_id", "res-gen-entrectinib", "status", "no_source"),
+      (EVIDENCE, "fact_id", "res-gen-entrectinib", "value", ""),
+      ("searches.csv", "search_id", "res-01-q1", "fact_id", "res-gen-entrectinib")], "res-10", "unverified"),
 ])
 def test_the_verdict_follows_the_data(data_copy, edits, claim_id, verdict):
     before = verdict_of(claim_id)

@@ -268,7 +268,7 @@ def test_the_committed_rule_table_is_valid(rules):
     ("strong-inhibitor", "ref", "nosuchkey2020", "is not a key in references.bib"),
     ("strong-inducer", "rule_id", "strong-inhibitor", "duplicate rule"),
     ("strong-inhibitor", "drug_class", "weak-inhibitor", "is not one of"),
-    ("strong-inhibitor", "status", "not_found", "a rule whose dose is not printed must refuse"),
+    ("strong-inhibitor", "status", "no_source", "a rule whose dose is not printed must refuse"),
     ("strong-inhibitor", "status", "", "is empty but required"),
 ])
 def test_a_bad_rule_cell_is_named_by_file_row_and_column(data_copy, rule_id, column, bad, message):

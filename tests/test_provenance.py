@@ -1,5 +1,6 @@
 """Every figure marked 'printed' in data/evidence/ appears in the primary-literature sheet, the
-factual base of the book: a number cannot be marked printed unless a source printed it."""
+factual base of the book, or verbatim in the excerpt recorded with a search for that fact in
+data/searches.csv: a number cannot be marked printed unless a source printed it."""
 
 from __future__ import annotations
 
@@ -15,22 +16,59 @@ IN_WORDS = {("lar-pcns-pd", "0"): "the sheet prints 'no PD'"}
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def numbers_missing_from(sheet_text: str, evidence) -> list[tuple[str, str, str]]:
-    known = set(NUMBER.findall(sheet_text))
+def excerpts_by_fact(searches) -> dict[str, str]:
+    """The verbatim excerpts recorded for each fact (joined), from data/searches.csv."""
+    rows = searches.dropna(subset=["excerpt"])
+    return rows.groupby("fact_id")["excerpt"].apply(" | ".join).to_dict()
+
+
+def numbers_missing_from(sheet_text: str | None, evidence, searches=None,
+                         facts: set[str] | None = None) -> list[tuple[str, str, str]]:
+    """Figures of printed facts found neither in the sheet (when given) nor in an excerpt recorded
+    for the same fact. `facts` limits the check to those fact ids."""
+    known = set(NUMBER.findall(sheet_text or ""))
+    excerpts = excerpts_by_fact(searches) if searches is not None else {}
     missing = []
     for r in evidence[evidence["status"] == "printed"].itertuples():
+        if facts is not None and r.fact_id not in facts:
+            continue
+        in_excerpt = set(NUMBER.findall(excerpts.get(r.fact_id, "")))
         for column in ("value", "n", "k", "ci_low", "ci_high", "p"):
             cell = getattr(r, column)
             for number in NUMBER.findall(str(cell)) if cell is not None else []:
-                if number not in known and (r.fact_id, number) not in IN_WORDS:
+                if (number not in known and number not in in_excerpt
+                        and (r.fact_id, number) not in IN_WORDS):
                     missing.append((r.fact_id, column, number))
     return missing
 
 
-def test_every_printed_figure_is_in_the_primary_literature_sheet(tables):
+def test_every_printed_figure_is_in_the_sheet_or_a_recorded_excerpt(tables):
     if not SHEET.is_file():
         pytest.skip(f"{SHEET} is not beside this clone")
-    assert numbers_missing_from(SHEET.read_text(encoding="utf-8"), tables.evidence) == []
+    assert numbers_missing_from(SHEET.read_text(encoding="utf-8"), tables.evidence,
+                                tables.searches) == []
+
+
+def test_figures_found_by_a_search_are_in_its_excerpt(tables):
+    # Runs on every clone: a fact whose search recorded an excerpt is checked against it alone.
+    facts = set(excerpts_by_fact(tables.searches))
+    assert facts, "no excerpt recorded in data/searches.csv"
+    assert numbers_missing_from(None, tables.evidence, tables.searches, facts) == []
+
+
+def test_a_found_statement_has_its_excerpt(tables):
+    # Every printed fact that a search found carries the words that print it.
+    found = tables.searches[tables.searches["outcome"].isin(["found", "found-different"])]
+    printed = set(tables.evidence.loc[tables.evidence["status"] == "printed", "fact_id"])
+    with_excerpt = set(excerpts_by_fact(tables.searches))
+    assert sorted(set(found["fact_id"]) & printed - with_excerpt) == []
+
+
+def test_a_figure_typed_beside_an_excerpt_is_caught(tables):
+    evidence = tables.evidence.copy()
+    evidence.loc[evidence["fact_id"] == "alex-nct-esmo", "value"] = "NCT02075841"
+    missing = numbers_missing_from(None, evidence, tables.searches, {"alex-nct-esmo"})
+    assert ("alex-nct-esmo", "value", "02075841") in missing
 
 
 def test_an_invented_figure_is_caught(tables):

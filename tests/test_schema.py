@@ -13,6 +13,7 @@ from .conftest import edit_cell
 
 CLAIMS = "claims/entrectinib.csv"
 EVIDENCE = "evidence/entrectinib.csv"
+SEARCHES = "searches.csv"
 
 
 def test_the_committed_data_is_valid(tables):
@@ -56,6 +57,13 @@ CELL_CASES = [
     (EVIDENCE, "fact_id", "ntrk-dor", "status", "printed ", "is not one of"),
     (EVIDENCE, "fact_id", "ntrk-ic-dor", "value", "22.1", "a value is given exactly when its status is printed"),
     (EVIDENCE, "fact_id", "ntrk-dor", "value", "", "a value is given exactly when its status is printed"),
+    (EVIDENCE, "fact_id", "ntrk-ic-dor", "status", "not_found", "is not one of"),  # the old status
+    (SEARCHES, "search_id", "ent-26-q1", "outcome", "maybe", "is not one of"),
+    (SEARCHES, "search_id", "ent-26-q1", "fact_id", "no-such-fact", "is not a fact_id in data/evidence/"),
+    (SEARCHES, "search_id", "ent-26-q1", "claim_id", "ent-99", "is not a claim_id in data/claims/"),
+    (SEARCHES, "search_id", "ent-26-q1", "searched", "30/11/2026", "is not a date"),
+    (SEARCHES, "search_id", "ent-26-q1", "ref", "nosuchkey2020", "is not a key in references.bib"),
+    (SEARCHES, "search_id", "ent-26-q1", "query", "", "is empty but required"),
 ]
 
 
@@ -76,10 +84,10 @@ def test_bad_cell_is_named_by_file_row_and_column(data_copy, table, key_col, key
 
 def test_missing_column(data_copy):
     path = data_copy / CLAIMS
-    text = path.read_text().replace(",note\n", "\n", 1)
+    text = path.read_text().replace(",scope\n", "\n", 1)
     path.write_text("\n".join(line.rsplit(",", 1)[0] if i else line for i, line in enumerate(text.splitlines())) + "\n")
     error = _error(data_copy)
-    assert "data/claims/entrectinib.csv, column 'note': required column is missing" in error
+    assert "data/claims/entrectinib.csv, column 'scope': required column is missing" in error
 
 
 def test_unknown_column(data_copy):
@@ -114,6 +122,17 @@ def test_seed_file_changed_or_missing(data_copy, tmp_path, monkeypatch):
     error = _error(data_copy)
     assert "000_74ab3254b9657455.txt' does not exist" in error
     assert "'001_557834016323f385.txt' in " in error and "has changed since its claims were read" in error
+
+
+def test_an_unread_fact_with_no_recorded_search_is_refused(data_copy):
+    # ntrk-ic-orr is unread (abstract_only) and linked from ent-26: without a search row it fails.
+    path = data_copy / SEARCHES
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(l for l in lines if ",ntrk-ic-orr," not in l) + "\n")
+    evidence = (data_copy / EVIDENCE).read_text().splitlines()
+    row = next(i for i, line in enumerate(evidence) if line.startswith("ntrk-ic-orr,"))
+    assert (f"data/{EVIDENCE}, row {row} (line {row + 1}), column 'status': 'abstract_only', but "
+            "data/searches.csv records no search for 'ntrk-ic-orr'") in _error(data_copy)
 
 
 def test_a_quote_from_an_unlisted_guide(data_copy):
