@@ -153,10 +153,19 @@ def validate_table(df: pd.DataFrame, table: pa.DataFrameSchema, name: str) -> pd
         raise DataError(_problems_from(exc, name, table)) from None
 
 
+# Tables already validated in this process, by schema and content. A table's validity depends on
+# its bytes and its schema alone (the cross-table links are checked in `load` on every call), and
+# validating is most of a load's time: the tests load many copies of data/ that differ in one cell.
+_VALIDATED: dict[tuple[str, bytes], pd.DataFrame] = {}
+
+
 def load_table(path: Path, table: pa.DataFrameSchema) -> pd.DataFrame:
-    df = read_table(path)
-    df = validate_table(df, table, _rel(path))
-    return df.assign(source_file=_rel(path), source_row=range(1, len(df) + 1))
+    key = (f"{table.name}:{id(table)}", hashlib.sha256(path.read_bytes()).digest())
+    valid = _VALIDATED.get(key)
+    if valid is None:
+        valid = validate_table(read_table(path), table, _rel(path))
+        _VALIDATED[key] = valid
+    return valid.copy().assign(source_file=_rel(path), source_row=range(1, len(valid) + 1))
 
 
 def _load_folder(folder: Path, table: pa.DataFrameSchema) -> pd.DataFrame:

@@ -18,6 +18,9 @@ import pytest
 
 from .conftest import ROOT, toc_pages
 
+# One worker, one Chromium and one server for every page.
+pytestmark = pytest.mark.xdist_group("browser")
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -64,7 +67,7 @@ def visit(browser, url: str, shot: Path):
     page.on("request", lambda r: foreign.append(r.url)
             if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:") else None)
     response = page.goto(url, wait_until="networkidle")
-    images = page.evaluate("""() => Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete && i.naturalWidth > 0])""")
+    images = page.evaluate("""() => Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete && i.naturalWidth > 0])""")  # noqa: E501 (one JavaScript expression)
     glue_empty = page.evaluate("""() => Array.from(document.querySelectorAll('.pasted-text, .pasted-inline'))
                                       .filter(e => e.textContent.trim() === '').length""")
     text = page.inner_text("body")
