@@ -38,7 +38,7 @@ def split_solutions(printed_pcts: list[str], total: int, labels: list[str]) -> p
             row[f"{label}: %"] = round(float(stats.percent(k, n)), 3)
         row["overall k/n"] = f"{sum(split.ks)}/{total}"
         rows.append(row)
-    columns = ["solution"] + [f"{l}: {c}" for l in labels for c in ("k/n", "%")] + ["overall k/n"]
+    columns = ["solution"] + [f"{label}: {c}" for label in labels for c in ("k/n", "%")] + ["overall k/n"]
     return pd.DataFrame(rows, columns=columns).set_index("solution")
 
 

@@ -17,6 +17,7 @@ from cnsaudit import audit, data
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks (--dist loadgroup)
 def pytest_collection_modifyitems(config, items):
     """Mark the end-to-end tests slow: every nbval cell (a kernel per notebook) and every test
     that reads the shared book build; the ones that build on their own are marked in their files."""

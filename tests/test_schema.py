@@ -68,7 +68,7 @@ def test_bad_cell_is_named_by_file_row_and_column(data_copy, table, key_col, key
     row = next(i for i, line in enumerate(lines) if line.startswith(key + ","))
     edit_cell(path, key_col, key, column, bad)
     error = _error(data_copy)
-    line = next((l for l in error.splitlines() if message in l), None)
+    line = next((text for text in error.splitlines() if message in text), None)
     assert line is not None, error
     assert f"data/{table}, row {row} (line {row + 1})" in line, line
     assert re.search(rf"column '{column}'|'{column}'", line), line
@@ -85,7 +85,7 @@ def test_missing_column(data_copy):
 def test_unknown_column(data_copy):
     path = data_copy / CLAIMS
     lines = path.read_text().splitlines()
-    path.write_text("\n".join([lines[0] + ",extra"] + [l + "," for l in lines[1:]]) + "\n")
+    path.write_text("\n".join([lines[0] + ",extra"] + [row + "," for row in lines[1:]]) + "\n")
     assert "column 'extra': unknown column" in _error(data_copy)
 
 

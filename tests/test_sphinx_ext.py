@@ -52,7 +52,11 @@ def test_the_book_toc_lists_every_notebook_of_the_book():
 
 def test_the_build_passes_the_configured_timeout_to_the_executor(monkeypatch):
     seen = {}
-    monkeypatch.setattr(sphinx_ext, "execute_notebook", lambda path, timeout: seen.setdefault(path.name, timeout) and "{}")
+    def record(path, timeout):
+        seen[path.name] = timeout
+        return "{}"
+
+    monkeypatch.setattr(sphinx_ext, "execute_notebook", record)
     monkeypatch.setattr(sphinx_ext, "_EXECUTED", {})
     app = SimpleNamespace(config=SimpleNamespace(cnsaudit_execute=True, nb_execution_timeout=7))
     env = SimpleNamespace(doc2path=lambda d: f"/book/{d}.md" if d.startswith("page") else f"/book/{d}.ipynb")
