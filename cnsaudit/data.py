@@ -102,6 +102,10 @@ def read_table(path: Path) -> pd.DataFrame:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.ParserError as exc:
         raise DataError([Problem(name, None, None, f"not a well-formed CSV table ({exc})")]) from None
+    if df.empty:
+        # A table with its header only (a new guide's, before its first claim): with no values to
+        # look at, pandera accepts text columns only in pandas' string dtype, as read.
+        return df
     return df.astype(object).where(df != "", None)
 
 
