@@ -17,16 +17,11 @@ from cnsaudit import audit, data
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks (--dist loadgroup)
 def pytest_collection_modifyitems(config, items):
     """Mark the end-to-end tests slow: every nbval cell (a kernel per notebook) and every test
     that reads the shared book build; the ones that build on their own are marked in their files."""
     for item in items:
-        if type(item).__name__ == "IPyNbCell":
-            # nbval runs a notebook's cells in order in one kernel: they must share a worker.
-            item.add_marker(pytest.mark.xdist_group(item.fspath.basename))
-            item.add_marker(pytest.mark.slow)
-        elif "built" in getattr(item, "fixturenames", ()):
+        if type(item).__name__ == "IPyNbCell" or "built" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
 
 

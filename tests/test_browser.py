@@ -18,9 +18,6 @@ import pytest
 
 from .conftest import ROOT, toc_pages
 
-# One worker, one Chromium and one server for every page.
-pytestmark = pytest.mark.xdist_group("browser")
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
