@@ -146,7 +146,7 @@ SOURCE_ARCHIVE = "cnsaudit-book-source.zip"
 # What is not source: environments, build output, caches and test artefacts (as in .gitignore).
 # A test checks that the archive holds exactly the files git tracks.
 _NOT_SOURCE_DIRS = {".git", ".venv", "_build", "__pycache__", ".ipynb_checkpoints", ".pytest_cache",
-                    ".hypothesis", ".jupyter_cache"}
+                    ".hypothesis", ".jupyter_cache", ".ruff_cache"}
 _NOT_SOURCE_PATHS = {"tests/artifacts", "chapters/downloads"}
 
 
