@@ -157,7 +157,8 @@ def source_files(root: Path = ROOT) -> list[Path]:
         here = Path(dirpath).relative_to(root)
         dirnames[:] = sorted(d for d in dirnames if d not in _NOT_SOURCE_DIRS and not d.endswith(".egg-info")
                              and (here / d).as_posix() not in _NOT_SOURCE_PATHS)
-        found += [here / f for f in filenames]
+        # In a git worktree `.git` is a file naming the repository, not a folder.
+        found += [here / f for f in filenames if f not in _NOT_SOURCE_DIRS]
     return sorted(found, key=lambda p: p.as_posix())
 
 
