@@ -1,7 +1,8 @@
 """The claims audit: run every applicable check on each claim and derive exactly one verdict.
 
 A claim row records what a guide prints; the evidence row it links to records what the primary
-source prints (or what was read without finding it: the full text, only an abstract, or no source). Nothing here knows which verdict a claim "should" get:
+source prints (or what was read without finding it: the full text, only an abstract, or no
+source). Nothing here knows which verdict a claim "should" get:
 the verdict follows from the checks, so changing a number in `data/` changes the verdict.
 
 Verdicts, strongest first:

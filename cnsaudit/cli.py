@@ -1,13 +1,37 @@
-"""Command line: `python -m cnsaudit audit [--format csv|json]` and `python -m cnsaudit validate`."""
+"""Command line: `python -m cnsaudit audit [--format csv|json]`, `validate`, `mutation` and
+`new-guide PATH --chapter NAME`."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 
+from pathlib import Path
+
 from . import audit
-from .data import DataError, load_all
+from .data import ROOT, DataError, load_all
+
+
+def _new_guide(args) -> int:
+    from .new_guide import scaffold
+
+    try:
+        found = scaffold(args.root, args.path, args.chapter, args.topic, args.publisher, args.published,
+                         args.drug)
+    except (OSError, ValueError) as exc:
+        print(f"cnsaudit: {exc}", file=sys.stderr)
+        return 2
+    name = args.chapter
+    print(f"scaffolded chapters/{name}.ipynb, data/claims/{name}.csv, data/evidence/{name}.csv, "
+          f"tests/test_audit_{name.replace('-', '_')}.py, the toc entry and a row in data/guides.csv",
+          file=sys.stderr)
+    print(f"{len(found)} numbers in the guide, each a candidate claim (CSV on stdout)", file=sys.stderr)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["line", "location", "number"])
+    writer.writerows((c.line, c.location, c.number) for c in found)
+    return 0
 
 
 def _audit_json(frame) -> str:
@@ -28,7 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     p_audit.add_argument("--format", choices=["csv", "json"], default="csv")
     sub.add_parser("validate", help="validate every table in data/ and the bibliography links")
     sub.add_parser("mutation", help="nudge every recomputable figure and report the mutation score")
+    p_new = sub.add_parser("new-guide", help="scaffold the data, chapter, toc entry and test a new guide needs")
+    p_new.add_argument("path", type=Path, help="the guide's text (its sha256 is recorded; it is not copied)")
+    p_new.add_argument("--chapter", required=True, help="chapter name: chapters/NAME.ipynb, data/*/NAME.csv")
+    p_new.add_argument("--topic", help="the chapter's title (default: from the file name)")
+    p_new.add_argument("--publisher", default="unknown")
+    p_new.add_argument("--published", default="2026-01", help="YYYY-MM or YYYY-MM-DD")
+    p_new.add_argument("--drug", action="append", default=[],
+                       help="a compound the guide is about, added to the schema's drug vocabulary (repeatable)")
+    p_new.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")
     args = parser.parse_args(argv)
+    if args.command == "new-guide":
+        return _new_guide(args)
     # Every command validates every table under data/ first, the dose rules included, and stops
     # on the first bad cell rather than print an audit built on it.
     try:

@@ -38,8 +38,19 @@ def split_solutions(printed_pcts: list[str], total: int, labels: list[str]) -> p
             row[f"{label}: %"] = round(float(stats.percent(k, n)), 3)
         row["overall k/n"] = f"{sum(split.ks)}/{total}"
         rows.append(row)
-    columns = ["solution"] + [f"{l}: {c}" for l in labels for c in ("k/n", "%")] + ["overall k/n"]
+    columns = ["solution"] + [f"{label}: {c}" for label in labels for c in ("k/n", "%")] + ["overall k/n"]
     return pd.DataFrame(rows, columns=columns).set_index("solution")
+
+
+def derive_count(printed_pct: str, n: int) -> int:
+    """The single numerator that reproduces a printed percentage for a printed n.
+
+    Raises ValueError when none or several fit, so a derived count is never a guess.
+    """
+    ks = stats.compatible_numerators(printed_pct, n)
+    if len(ks) != 1:
+        raise ValueError(f"{printed_pct}% with n={n} fits {len(ks)} numerators ({ks}); not unique")
+    return ks[0]
 
 
 def unique_split(printed_pcts: list[str], total: int) -> stats.Split:

@@ -50,7 +50,7 @@ def nudge(text: str, unit: str | None = None) -> str:
     p = parse(text)
     numbers = list(re.finditer(r"\d+(?:\.\d+)?", text))
     if p.kind == "range":
-        low, high = numbers[0], numbers[-1]
+        high = numbers[-1]  # a range is nudged at its upper bound
         return text[:high.start()] + _nudge_number(high.group(), +1) + text[high.end():]
     token = numbers[0]
     step = +1

@@ -77,9 +77,9 @@ def verdict_bars(counts: pd.DataFrame):
     for verdict, colour in VERDICT_COLOURS.items():
         values = rows[verdict].tolist() if verdict in rows else [0] * len(rows)
         ax.barh(range(len(rows)), values, left=left, color=colour, label=verdict, edgecolor="white")
-        for i, (v, l) in enumerate(zip(values, left)):
+        for i, (v, start) in enumerate(zip(values, left)):
             if v:
-                ax.text(l + v / 2, i, str(v), ha="center", va="center", fontsize=10)
+                ax.text(start + v / 2, i, str(v), ha="center", va="center", fontsize=10)
         left = [a + b for a, b in zip(left, values)]
     ax.set_yticks(range(len(rows)), rows.index)
     ax.invert_yaxis()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import stats
+# Chapters call report.derive_count; the one definition lives in derive.
+from .derive import derive_count
 from .audit import VERDICTS
 from .claim_table import ClaimTable
 from .data import Tables
@@ -85,17 +87,6 @@ def proportion_row(label: str, k: int, n: int, printed: str | None, status: str,
 
 def display_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[[c for c in frame.columns if not c.startswith("_")]].set_index("population")
-
-
-def derive_count(printed_pct: str, n: int) -> int:
-    """The single numerator that reproduces a printed percentage for a printed n.
-
-    Raises ValueError when none or several fit, so a derived count is never a guess.
-    """
-    ks = stats.compatible_numerators(printed_pct, n)
-    if len(ks) != 1:
-        raise ValueError(f"{printed_pct}% with n={n} fits {len(ks)} numerators ({ks}); not unique")
-    return ks[0]
 
 
 def ratio_symmetry_table(tables: Tables, fact_ids: list[str]) -> pd.DataFrame:

@@ -214,8 +214,11 @@ def _category_rule(value_col: str) -> RowRule:
 
 GUIDES = pa.DataFrameSchema(
     {
-        "guide": pa.Column(str, pa.Check.str_matches(r"^[0-9]{3}_[0-9a-f]{16}\.txt$",
-                                                     error="is not a seed file name"), unique=True),
+        # A plain file name (no folder: texts are looked up in one folder) of a text file, e.g. the
+        # seed names 000_<16 hex>.txt or a new guide's own name, my-guide.txt.
+        "guide": pa.Column(str, pa.Check.str_matches(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(?:txt|md)$",
+                                                     error="is not a guide file name (NAME.txt or NAME.md)"),
+                           unique=True),
         "chapter": _col("text"),
         "topic": _col("text"),
         "publisher": _col("text"),

@@ -92,16 +92,9 @@ def _printed(tables, fact_id, drug, setting, label) -> Rate:
 def _from_n(tables, fact_id, drug, setting, label) -> Rate:
     f = _fact(tables, fact_id)
     n = int(f["n"])
-    k = derive_count(f["value"], n)
+    k = derive.derive_count(f["value"], n)
     return Rate(drug, setting, label, k, n, "derived: the only k for the printed % and n",
                 f["ref"], (fact_id,), f["cutoff"])
-
-
-def derive_count(printed_pct: str, n: int) -> int:
-    ks = stats.compatible_numerators(printed_pct, n)
-    if len(ks) != 1:
-        raise ValueError(f"{printed_pct}% with n={n} fits {ks}; no unique count")
-    return ks[0]
 
 
 def _within(tables, fact_id, cohort_fact, drug, setting, label) -> Rate:

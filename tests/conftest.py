@@ -17,6 +17,14 @@ from cnsaudit import audit, data
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(config, items):
+    """Mark the end-to-end tests slow: every nbval cell (a kernel per notebook) and every test
+    that reads the shared book build; the ones that build on their own are marked in their files."""
+    for item in items:
+        if type(item).__name__ == "IPyNbCell" or "built" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def tables():
     return data.load()
@@ -72,22 +80,49 @@ def edit_cell(path: Path, key_column: str, key: str, column: str, value: str) ->
     df.to_csv(path, index=False)
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """One strict build of the whole book (-W -n --keep-going, forced execution), shared by the
-    build and browser tests."""
-    out = tmp_path_factory.mktemp("book")
+def strict_build(out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """A strict build of the book (-W -n --keep-going) into `out`."""
     jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jb), "build", str(ROOT), "-W", "-n", "--keep-going",
-                           "--path-output", str(out)], capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return out / "_build" / "html"
+    return subprocess.run([str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", *extra,
+                           "--path-output", str(out)], capture_output=True, text=True, check=False,
+                          env=env)
+
+
+@pytest.fixture(scope="session")
+def built_root(tmp_path_factory, worker_id) -> Path:
+    """The folder holding one strict build of the whole book (html and doctrees), made once per
+    test session and shared by every test that reads it.
+
+    Under pytest-xdist each worker has its own session, so the first worker to get here builds
+    into the run's common temporary folder while holding a lock, and the others wait and reuse it.
+    """
+    if worker_id == "master":
+        out = tmp_path_factory.mktemp("book")
+        proc = strict_build(out)
+        assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+        return out
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, common to all workers
+    out, done = shared / "book", shared / "book.done"
+    with open(shared / "book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            proc = strict_build(out)
+            # A failed build is recorded too, so the other workers fail at once instead of rebuilding.
+            done.write_text("ok" if proc.returncode == 0 else proc.stdout[-4000:] + proc.stderr[-4000:])
+    assert done.read_text() == "ok", done.read_text()
+    return out
+
+
+@pytest.fixture(scope="session")
+def built(built_root) -> Path:
+    """The shared strict build's HTML site."""
+    return built_root / "_build" / "html"
 
 
 def toc_pages() -> list[str]:
     """The HTML page of every file in _toc.yml, relative to the site root."""
-    import yaml
+    from cnsaudit.sphinx_ext import toc_docnames
 
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    return [f"{f}.html" for f in files]
+    return [f"{name}.html" for name in toc_docnames()]

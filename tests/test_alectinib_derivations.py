@@ -116,3 +116,22 @@ def test_hr_table_recomputes_and_flags():
     assert t.loc["d", "log-symmetric"] == "no" and t.loc["b", "log-symmetric"] == "yes"
     assert t.loc["a", "comparison"] == "HR (sub)" and t.loc["b", "comparison"] == "HR"
     assert t.loc["b", "SE(log HR)"] == pytest.approx(0.165, abs=1e-3)
+
+
+def test_derive_count_finds_the_single_numerator():
+    assert derive.derive_count("63.6", 11) == 7
+    assert derive.derive_count("50", 4) == 2
+
+
+@pytest.mark.parametrize("printed, n", [("50", 3), ("33", 300)])
+def test_derive_count_refuses_none_or_several(printed, n):
+    # 50% of 3 is no whole count; 33% of 300 is both 99 and 100 at that precision.
+    with pytest.raises(ValueError, match="not unique"):
+        derive.derive_count(printed, n)
+
+
+def test_one_derive_count():
+    from cnsaudit import report, synthesis
+
+    assert report.derive_count is derive.derive_count
+    assert not hasattr(synthesis, "derive_count")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnsaudit import audit, data, derive
+from cnsaudit import derive
 
 from .conftest import edit_cell, verdict_of
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnsaudit import audit, nomenclature as nm
+from cnsaudit import nomenclature as nm
 
 from .conftest import edit_cell, verdict_of
 

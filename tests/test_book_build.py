@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -55,6 +54,7 @@ def test_glue_values_are_rendered_and_figures_numbered(built):
     assert "Fig. " in html or "Figure " in html
 
 
+@pytest.mark.slow
 def test_the_build_stops_on_bad_data_and_names_the_cell(data_copy, tmp_path):
     """A bad table must stop the book, not render a wrong number."""
     import os

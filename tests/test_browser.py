@@ -64,7 +64,7 @@ def visit(browser, url: str, shot: Path, viewport=(1366, 900)):
     page.on("request", lambda r: foreign.append(r.url)
             if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:") else None)
     response = page.goto(url, wait_until="networkidle")
-    images = page.evaluate("""() => Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete && i.naturalWidth > 0])""")
+    images = page.evaluate("""() => Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete && i.naturalWidth > 0])""")  # noqa: E501 (one JavaScript expression)
     glue_empty = page.evaluate("""() => Array.from(document.querySelectorAll('.pasted-text, .pasted-inline'))
                                       .filter(e => e.textContent.trim() === '').length""")
     text = page.inner_text("body")

@@ -69,7 +69,7 @@ def test_every_page_footer_carries_version_date_and_commit(built):
                           text=True, check=True).stdout.strip()
     for page in toc_pages():
         html = (built / page).read_text()
-        match = re.search(r'cnsaudit-stamp">Version ([^ ]+) · built (\d{4}-\d\d-\d\d) from commit <code>([0-9a-f]+)</code>', html)
+        match = re.search(r'cnsaudit-stamp">Version ([^ ]+) · built (\d{4}-\d\d-\d\d) from commit <code>([0-9a-f]+)</code>', html)  # noqa: E501 (one pattern)
         assert match, page
         assert match.group(1) == sphinx_ext.book_version() and match.group(3) == head
 

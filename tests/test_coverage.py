@@ -60,5 +60,6 @@ def test_an_exclusion_without_a_reason_is_refused(data_copy):
     cells = lines[1].split(",", 4)
     lines[1] = ",".join(cells[:4]) + ","
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(DataError, match=r"data/exclusions.csv, row 1 \(line 2\), column 'reason': is empty but required"):
+    expected = r"data/exclusions.csv, row 1 \(line 2\), column 'reason': is empty but required"
+    with pytest.raises(DataError, match=expected):
         data.load(data_copy)

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from cnsaudit import dosing
 from cnsaudit.data import DataError
 
-from .conftest import edit_cell
 
 US = ("us-2019", "us-2022")
 

@@ -76,7 +76,7 @@ def test_bad_cell_is_named_by_file_row_and_column(data_copy, table, key_col, key
     row = next(i for i, line in enumerate(lines) if line.startswith(key + ","))
     edit_cell(path, key_col, key, column, bad)
     error = _error(data_copy)
-    line = next((l for l in error.splitlines() if message in l), None)
+    line = next((text for text in error.splitlines() if message in text), None)
     assert line is not None, error
     assert f"data/{table}, row {row} (line {row + 1})" in line, line
     assert re.search(rf"column '{column}'|'{column}'", line), line
@@ -93,7 +93,7 @@ def test_missing_column(data_copy):
 def test_unknown_column(data_copy):
     path = data_copy / CLAIMS
     lines = path.read_text().splitlines()
-    path.write_text("\n".join([lines[0] + ",extra"] + [l + "," for l in lines[1:]]) + "\n")
+    path.write_text("\n".join([lines[0] + ",extra"] + [row + "," for row in lines[1:]]) + "\n")
     assert "column 'extra': unknown column" in _error(data_copy)
 
 
@@ -128,7 +128,7 @@ def test_an_unread_fact_with_no_recorded_search_is_refused(data_copy):
     # ntrk-ic-orr is unread (abstract_only) and linked from ent-26: without a search row it fails.
     path = data_copy / SEARCHES
     lines = path.read_text().splitlines()
-    path.write_text("\n".join(l for l in lines if ",ntrk-ic-orr," not in l) + "\n")
+    path.write_text("\n".join(line for line in lines if ",ntrk-ic-orr," not in line) + "\n")
     evidence = (data_copy / EVIDENCE).read_text().splitlines()
     row = next(i for i, line in enumerate(evidence) if line.startswith("ntrk-ic-orr,"))
     assert (f"data/{EVIDENCE}, row {row} (line {row + 1}), column 'status': 'abstract_only', but "

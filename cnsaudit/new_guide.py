@@ -1,0 +1,190 @@
+"""Scaffold what one more guide needs: ``python -m cnsaudit new-guide PATH --chapter NAME``.
+
+It writes, in the repository at `root`:
+
+- a row in ``data/guides.csv`` (file name, chapter, topic, publisher, date, sha256 of PATH);
+- ``data/claims/NAME.csv`` and ``data/evidence/NAME.csv`` holding only the schema's headers;
+- ``chapters/NAME.ipynb`` from a template that loads the tables, audits and shows the guide's
+  claims, and its MyST text form ``chapters/sources/NAME.md`` (see README, "Edit a chapter");
+- the toc entry in ``_toc.yml``, after the last chapter of the first part;
+- ``tests/test_audit_NAME.py``, which checks every claim's verdict against what it lists;
+- with ``--drug``, the compounds the guide is about in the schema's drug vocabulary.
+
+It returns every number printed in the guide as a candidate claim (line, location, number), so
+that coverage of the guide starts complete: each candidate becomes a claim or is set aside.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import schema
+from .sources import write_text_form
+
+# A number as guides print them: 63.6, 1,200, 0.5; a sign or bound stays with the word before it.
+NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?")
+CHAPTER_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    line: int
+    location: str
+    number: str
+
+
+def candidates(text: str) -> list[Candidate]:
+    """Every number in a guide, with its line and the heading it sits under (its location)."""
+    found, heading = [], "opening"
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            heading = stripped.lstrip("#").strip() or heading
+        for match in NUMBER.finditer(line):
+            found.append(Candidate(number, heading, match.group(0)))
+    return found
+
+
+def _headers(table) -> list[str]:
+    return list(table.columns)
+
+
+def _chapter_notebook(name: str, topic: str):
+    import nbformat
+
+    key = name.replace("-", "_")
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            f"({name}-top)=\n# {topic}\n\n"
+            f"The guide audited here is {{glue:text}}`{key}_guide`; this chapter shows its "
+            f"{{glue:text}}`{key}_n_claims` claims recorded in `data/claims/{name}.csv`, each with its "
+            "verdict. Add a section per part of the guide as its claims are recomputed."),
+        nbformat.v4.new_code_cell(
+            "import pandas as pd\n"
+            "from myst_nb import glue\n\n"
+            "from cnsaudit import audit, data, report\n\n"
+            'pd.set_option("display.max_colwidth", None)\n'
+            "tables = data.load()  # validates every table; a bad cell stops the chapter here\n"
+            f'GUIDE = report.guide_file(tables, "chapters/{name}")\n'
+            "claims = report.for_guide(audit.run(tables), GUIDE)\n"
+            f'glue("{key}_guide", GUIDE, display=False)\n'
+            f'glue("{key}_n_claims", str(len(claims)), display=False)'),
+        nbformat.v4.new_markdown_cell(f"({name}-audit)=\n## Every claim and its verdict"),
+        nbformat.v4.new_code_cell("claims[report.AUDIT_VIEW].set_index(\"claim_id\")"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def _test_file(name: str) -> str:
+    return f'''"""The verdict of every claim of the guide audited in chapters/{name}."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnsaudit import report
+
+CHAPTER = "chapters/{name}"
+# claim_id -> the verdict the audit must give it; add one line per claim of data/claims/{name}.csv.
+EXPECTED: dict[str, str] = {{}}
+
+
+def test_every_claim_of_the_guide_has_its_expected_verdict(results, tables):
+    guide = report.guide_file(tables, CHAPTER)
+    got = report.for_guide(results, guide).set_index("claim_id")["verdict"].to_dict()
+    assert got == EXPECTED
+
+
+@pytest.mark.parametrize("claim_id, verdict", sorted(EXPECTED.items()))
+def test_verdict(results, claim_id, verdict):
+    assert results.set_index("claim_id").loc[claim_id, "verdict"] == verdict
+'''
+
+
+def _add_toc_entry(toc: Path, name: str) -> None:
+    """Insert `- file: chapters/NAME` after the last chapter of the first part, keeping comments
+    and layout (the file is edited as text; sphinx_external_toc then checks it parses)."""
+    lines = toc.read_text().splitlines(keepends=True)
+    entry = f"chapters/{name}"
+    if any(line.strip() == f"- file: {entry}" for line in lines):
+        raise FileExistsError(f"{entry} is already in {toc.name}")
+    first_part = [i for i, line in enumerate(lines) if line.strip().startswith("- caption:")]
+    end = first_part[1] if len(first_part) > 1 else len(lines)
+    files = [i for i in range(first_part[0] if first_part else 0, end) if lines[i].strip().startswith("- file:")]
+    if not files:
+        raise ValueError(f"no chapter found in the first part of {toc.name}")
+    last = files[-1]
+    indent = lines[last][: len(lines[last]) - len(lines[last].lstrip())]
+    insert_at = last + 1
+    while insert_at < end and lines[insert_at].strip() and not lines[insert_at].strip().startswith("- "):
+        insert_at += 1  # past the last chapter's own sections:
+    lines.insert(insert_at, f"{indent}- file: {entry}\n")
+    toc.write_text("".join(lines))
+
+
+def _add_drugs(schema_py: Path, drugs: list[str]) -> None:
+    """Add compounds to the schema's drug vocabulary (cnsaudit/schema.py, DRUGS). The vocabulary
+    stays closed on purpose, so a misspelt drug is still an error; a new guide widens it in code
+    that is reviewed like any other change."""
+    text = schema_py.read_text()
+    match = re.search(r"^DRUGS = \((.*?)^\)", text, re.S | re.M)
+    if match is None:
+        raise ValueError(f"no DRUGS vocabulary found in {schema_py}")
+    known = set(re.findall(r'"([^"]+)"', match.group(1)))
+    new = [d for d in drugs if d not in known]
+    if not new:
+        return
+    for drug in new:
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", drug):
+            raise ValueError(f"drug {drug!r}: use the lower-case name, as the other drugs are written")
+    addition = "    " + ", ".join(f'"{d}"' for d in new) + ",\n"
+    schema_py.write_text(text[:match.end(1)] + addition + text[match.end(1):])
+
+
+def scaffold(root: Path, guide: Path, chapter: str, topic: str | None = None,
+             publisher: str = "unknown", published: str = "2026-01",
+             drugs: list[str] | None = None) -> list[Candidate]:
+    """Write everything a new guide needs into the repository at `root`; return the candidates."""
+    import nbformat
+
+    if not CHAPTER_NAME.fullmatch(chapter):
+        raise ValueError(f"chapter name {chapter!r}: use lower-case letters, digits and hyphens")
+    text_bytes = guide.read_bytes()
+    targets = {
+        "claims": root / "data" / "claims" / f"{chapter}.csv",
+        "evidence": root / "data" / "evidence" / f"{chapter}.csv",
+        "notebook": root / "chapters" / f"{chapter}.ipynb",
+        "test": root / "tests" / f"test_audit_{chapter.replace('-', '_')}.py",
+    }
+    for path in targets.values():
+        if path.exists():
+            raise FileExistsError(f"{path.relative_to(root)} already exists")
+    guides_csv = root / "data" / "guides.csv"
+    with guides_csv.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if any(r["guide"] == guide.name for r in rows):
+        raise FileExistsError(f"{guide.name} is already listed in data/guides.csv")
+    title = topic or guide.stem.replace("_", " ").replace("-", " ").capitalize()
+    rows.append({"guide": guide.name, "chapter": f"chapters/{chapter}", "topic": title,
+                 "publisher": publisher, "published": published,
+                 "sha256": hashlib.sha256(text_bytes).hexdigest()})
+    with guides_csv.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=_headers(schema.GUIDES), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    for kind, table in (("claims", schema.CLAIMS), ("evidence", schema.EVIDENCE)):
+        targets[kind].write_text(",".join(_headers(table)) + "\n", encoding="utf-8")
+    nb = _chapter_notebook(chapter, title)
+    nbformat.write(nb, targets["notebook"])
+    write_text_form(targets["notebook"])
+    targets["test"].write_text(_test_file(chapter), encoding="utf-8")
+    if drugs:
+        _add_drugs(root / "cnsaudit" / "schema.py", drugs)
+    _add_toc_entry(root / "_toc.yml", chapter)
+    return candidates(text_bytes.decode("utf-8", errors="replace"))

@@ -1,0 +1,78 @@
+"""The extension's reading of the toc and its notebook executor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+from cnsaudit import sphinx_ext
+
+NESTED_TOC = """\
+format: jb-book
+root: intro
+parts:
+  - caption: Chapters
+    chapters:
+      - file: chapters/one
+        sections:
+          - file: chapters/one-detail
+            sections:
+              - file: chapters/one-deeper
+      - file: chapters/two
+      - url: https://example.org
+        title: not a document
+"""
+
+
+def _notebook(path: Path, source: str = "1 + 1") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), path)
+
+
+def test_nested_sections_are_read_in_order(tmp_path):
+    (tmp_path / "_toc.yml").write_text(NESTED_TOC)
+    for name in ("intro", "chapters/one", "chapters/one-detail", "chapters/one-deeper", "chapters/two"):
+        _notebook(tmp_path / f"{name}.ipynb")
+    assert sphinx_ext.toc_docnames(tmp_path) == [
+        "intro", "chapters/one", "chapters/one-detail", "chapters/one-deeper", "chapters/two"]
+    assert [p.relative_to(tmp_path).as_posix() for p in sphinx_ext.book_notebooks(tmp_path)] == [
+        "intro.ipynb", "chapters/one.ipynb", "chapters/one-detail.ipynb",
+        "chapters/one-deeper.ipynb", "chapters/two.ipynb"]
+
+
+def test_the_book_toc_lists_every_notebook_of_the_book():
+    listed = {p.relative_to(sphinx_ext.ROOT).as_posix() for p in sphinx_ext.book_notebooks()}
+    on_disk = {p.relative_to(sphinx_ext.ROOT).as_posix() for p in sphinx_ext.ROOT.glob("chapters/*.ipynb")}
+    assert on_disk <= listed
+    assert {"intro.ipynb", "reproduce.ipynb"} <= listed
+
+
+def test_the_build_passes_the_configured_timeout_to_the_executor(monkeypatch):
+    seen = {}
+    def record(path, timeout):
+        seen[path.name] = timeout
+        return "{}"
+
+    monkeypatch.setattr(sphinx_ext, "execute_notebook", record)
+    monkeypatch.setattr(sphinx_ext, "_EXECUTED", {})
+    app = SimpleNamespace(config=SimpleNamespace(cnsaudit_execute=True, nb_execution_timeout=7))
+    env = SimpleNamespace(doc2path=lambda d: f"/book/{d}.md" if d.startswith("page") else f"/book/{d}.ipynb")
+    sphinx_ext._execute_before_reading(app, env, ["a", "b", "page-in-markdown"])
+    assert seen == {"a.ipynb": 7, "b.ipynb": 7}
+
+
+def test_the_book_config_sets_the_timeout_jupyter_book_passes_on():
+    import yaml
+
+    config = yaml.safe_load((sphinx_ext.ROOT / "_config.yml").read_text())
+    assert isinstance(config["execute"]["timeout"], int) and config["execute"]["timeout"] > 0
+
+
+def test_a_cell_past_the_timeout_stops_the_notebook(tmp_path):
+    slow = tmp_path / "slow.ipynb"
+    _notebook(slow, "import time\ntime.sleep(60)")
+    with pytest.raises(sphinx_ext.NotebookExecutionError, match=r"timeout \(2 s"):
+        sphinx_ext.execute_notebook(slow, timeout=2)
