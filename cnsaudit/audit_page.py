@@ -120,7 +120,7 @@ def read_status_counts(results: pd.DataFrame) -> pd.DataFrame:
     ).set_index("evidence status")
 
 
-def searches_html(results: pd.DataFrame, tables: Tables) -> str:
+def _searches_html(results: pd.DataFrame, tables: Tables) -> str:
     """For each unverified claim, what was read and every search recorded for it in
     data/searches.csv (date, corpus, query, what came back, outcome)."""
     from .schema import STATUS_MEANING
@@ -149,3 +149,52 @@ def searches_html(results: pd.DataFrame, tables: Tables) -> str:
                          f"<td>{html.escape(s.outcome)}</td></tr>")
     parts.append("</tbody></table>")
     return "\n".join(parts)
+
+
+def _searches_frame(results: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    from .schema import STATUS_MEANING
+
+    rows = []
+    for r in results[results["verdict"] == "unverified"].sort_values("claim_id").itertuples():
+        found = tables.searches[(tables.searches["claim_id"] == r.claim_id) | (tables.searches["fact_id"] == r.fact_id)]
+        found = found.drop_duplicates(subset=["query", "returned"])
+        for s in found.itertuples() if not found.empty else [None]:
+            rows.append({"claim": r.claim_id, "what was read": f"{STATUS_MEANING[r.status]} ({r.ref})",
+                         "searched": f"{s.searched} ({s.corpus})" if s else "—",
+                         "query": s.query if s else "no search recorded",
+                         "what came back": s.returned if s else "—", "outcome": s.outcome if s else "—"})
+    return pd.DataFrame(rows, columns=["claim", "what was read", "searched", "query", "what came back", "outcome"])
+
+
+class SearchesTable:
+    """Every search recorded for each unverified claim: HTML on the page, a long table in the PDF."""
+
+    def __init__(self, results: pd.DataFrame, tables: Tables):
+        self.html = _searches_html(results, tables)
+        self.frame = _searches_frame(results, tables)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def latex(self) -> str:
+        from .claim_table import _latex_escape
+
+        if self.frame.empty:
+            return "No claim is unverified.\n"
+        body = self.frame.map(_latex_escape)
+        latex = body.style.hide(axis="index").to_latex(
+            environment="longtable", hrules=True,
+            column_format=r"p{0.08\linewidth}p{0.18\linewidth}p{0.12\linewidth}p{0.2\linewidth}"
+                          r"p{0.26\linewidth}p{0.08\linewidth}")
+        return "{\\scriptsize\n" + latex + "}\n"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .latex_output import LATEX_MIME
+
+        return {"text/html": self.html, LATEX_MIME: self.latex(), "text/plain": self.frame.to_string(index=False)}
+
+
+def searches_html(results: pd.DataFrame, tables: Tables) -> SearchesTable:
+    """For each unverified claim, what was read and every search recorded for it in
+    data/searches.csv (date, corpus, query, what came back, outcome)."""
+    return SearchesTable(results, tables)

@@ -74,7 +74,7 @@ def _chapter_notebook(name: str, topic: str):
             f'glue("{key}_guide", GUIDE, display=False)\n'
             f'glue("{key}_n_claims", str(len(claims)), display=False)'),
         nbformat.v4.new_markdown_cell(f"({name}-audit)=\n## Every claim and its verdict"),
-        nbformat.v4.new_code_cell("claims[report.AUDIT_VIEW].set_index(\"claim_id\")"),
+        nbformat.v4.new_code_cell("report.claim_table(claims)"),
     ]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
