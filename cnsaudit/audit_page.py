@@ -13,6 +13,7 @@ import pandas as pd
 
 from .audit import VERDICTS
 from .claim_table import ClaimTable
+from .findings import short_citations
 from .cli import render
 from .data import Tables
 
@@ -134,7 +135,7 @@ def _searches_html(results: pd.DataFrame, tables: Tables) -> str:
     for r in rows.itertuples():
         found = searches[(searches["claim_id"] == r.claim_id) | (searches["fact_id"] == r.fact_id)]
         found = found.drop_duplicates(subset=["query", "returned"])
-        read = f"{STATUS_MEANING[r.status]} ({r.ref})"
+        read = f"{STATUS_MEANING[r.status]} ({short_citations().get(r.ref, r.ref)})"
         link = f'<a href="#{anchor(r.claim_id)}">{html.escape(r.claim_id)}</a>'
         if found.empty:
             parts.append(f'<tr id="searches-{html.escape(r.claim_id)}"><td>{link}</td><td>{html.escape(read)}</td>'
@@ -158,8 +159,9 @@ def _searches_frame(results: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     for r in results[results["verdict"] == "unverified"].sort_values("claim_id").itertuples():
         found = tables.searches[(tables.searches["claim_id"] == r.claim_id) | (tables.searches["fact_id"] == r.fact_id)]
         found = found.drop_duplicates(subset=["query", "returned"])
+        read = f"{STATUS_MEANING[r.status]} ({short_citations().get(r.ref, r.ref)})"
         for s in found.itertuples() if not found.empty else [None]:
-            rows.append({"claim": r.claim_id, "what was read": f"{STATUS_MEANING[r.status]} ({r.ref})",
+            rows.append({"claim": r.claim_id, "what was read": read,
                          "searched": f"{s.searched} ({s.corpus})" if s else "—",
                          "query": s.query if s else "no search recorded",
                          "what came back": s.returned if s else "—", "outcome": s.outcome if s else "—"})
