@@ -221,11 +221,22 @@ class Dose:
         return None if self.mg is None else float(self.mg)
 
 
+# A loaded rule table is read, never changed, so its rows are turned into plain records once: the
+# calculator looks rules up a few times per dose and filtering a DataFrame each time costs milliseconds.
+_RECORDS: dict[int, tuple[pd.DataFrame, list[dict]]] = {}
+
+
+def _records(rules: pd.DataFrame) -> list[dict]:
+    held = _RECORDS.get(id(rules))
+    if held is None or held[0] is not rules or len(held[1]) != len(rules):
+        held = (rules, rules.to_dict("records"))  # holding the frame keeps its id from being reused
+        _RECORDS[id(rules)] = held
+    return held[1]
+
+
 def _rows(rules: pd.DataFrame, version: str, **match) -> list[dict]:
-    sel = rules[rules["version"] == version]
-    for column, value in match.items():
-        sel = sel[sel[column] == value]
-    return sel.to_dict("records")
+    return [row for row in _records(rules)
+            if row["version"] == version and all(row[column] == value for column, value in match.items())]
 
 
 def _check_inputs(rules, bsa, level, drug_class, child_pugh, version) -> float:

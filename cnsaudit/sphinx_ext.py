@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -256,11 +257,11 @@ def _on_finished(app, exception) -> None:
     marker.write_text(digest)
 
 
-def inputs() -> list[Path]:
+def inputs(root: Path = ROOT) -> list[Path]:
     """Everything a notebook's numbers are computed from: the tables, the bibliography and the
     package itself."""
-    files = sorted((ROOT / "data").rglob("*.csv")) + [ROOT / "data" / "guides.csv", ROOT / "references.bib"]
-    files += sorted((ROOT / "cnsaudit").glob("*.py"))
+    files = sorted((root / "data").rglob("*.csv")) + [root / "data" / "guides.csv", root / "references.bib"]
+    files += sorted((root / "cnsaudit").glob("*.py"))
     return sorted(set(files))
 
 
@@ -330,30 +331,94 @@ def execute_notebook(path: Path, timeout: int = 300) -> str:
     return nbformat.writes(nb)
 
 
+# --- an execution cache, for the test suite only ----------------------------------------------------
+#
+# A reader's build always executes every notebook. The test suite builds the same book several
+# times (HTML, PDF, a second build for determinism) and sets CNSAUDIT_EXECUTION_CACHE to one folder
+# for all of them: a notebook is then executed once per content of everything it is computed from
+# (its code, every table in force, the bibliography and the package, the interpreter), and every
+# later build of the same inputs renders that execution. Editing any input changes the key, so the
+# cache can never show numbers older than the data.
+
+EXECUTION_CACHE = "CNSAUDIT_EXECUTION_CACHE"
+
+
+def execution_key(path: Path, root: Path = ROOT) -> str:
+    import nbformat
+
+    from . import data
+
+    digest = hashlib.sha256(sys.version.encode())
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            digest.update(b"\0cell\0" + cell.source.encode())
+    tables = data.data_dir()
+    files = sorted(tables.rglob("*.csv")) + [data.bib_file()]
+    files += sorted((root / "cnsaudit").glob("*.py"))
+    for file in files:
+        name = file.relative_to(tables).as_posix() if file.is_relative_to(tables) else file.name
+        digest.update(b"\0file\0" + name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def execute_cached(path: Path, timeout: int, root: Path = ROOT) -> tuple[str, bool]:
+    """The executed notebook's JSON, and whether it came from the cache."""
+    folder = os.environ.get(EXECUTION_CACHE)
+    if not folder:
+        return execute_notebook(path, timeout), False
+    entry = Path(folder) / f"{path.stem}-{execution_key(path, root)}.ipynb"
+    if entry.is_file():
+        return entry.read_text(encoding="utf-8"), True
+    executed = execute_notebook(path, timeout)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    partial = entry.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(executed, encoding="utf-8")
+    partial.replace(entry)  # atomic: a build reading at the same moment sees all of it or none
+    return executed, False
+
+
+def _validate_data_first() -> None:
+    """Stop before any kernel starts when a table is bad: the message names file, row and column."""
+    from sphinx.errors import ExtensionError
+
+    from .data import DataError, load_all
+
+    try:
+        load_all()
+    except DataError as exc:
+        raise ExtensionError(f"data/ is not valid, so no notebook is executed:\n{exc}") from None
+
+
 def _execute_before_reading(app, env, docnames) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     if not app.config.cnsaudit_execute:
         return
     notebooks = [d for d in docnames if Path(env.doc2path(d)).suffix == ".ipynb"]
+    if notebooks:
+        _validate_data_first()
     workers = max(1, min(len(notebooks), int(os.environ.get("CNSAUDIT_KERNELS", 0)) or (os.cpu_count() or 1)))
     # `execute: timeout` in _config.yml, which Jupyter Book passes on as nb_execution_timeout.
     timeout = int(getattr(app.config, "nb_execution_timeout", 300))
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {d: pool.submit(execute_notebook, Path(env.doc2path(d)), timeout) for d in notebooks}
+        futures = {d: pool.submit(execute_cached, Path(env.doc2path(d)), timeout, Path(app.srcdir))
+                   for d in notebooks}
+    failures, cached = [], 0
+    for docname, future in futures.items():
+        try:
+            _EXECUTED[docname], hit = future.result()
+            cached += hit
+        except NotebookExecutionError as exc:
+            failures.append(str(exc))
     if notebooks:
         # benchmarks/run.py reads this line to separate execution from Sphinx's own time.
         from sphinx.util import logging
 
+        reused = f" ({cached} taken from {EXECUTION_CACHE})" if cached else ""
         logging.getLogger(__name__).info(f"cnsaudit: executed {len(notebooks)} notebooks with {workers} "
-                                         f"kernels in {time.perf_counter() - start:.2f} s")
-    failures = []
-    for docname, future in futures.items():
-        try:
-            _EXECUTED[docname] = future.result()
-        except NotebookExecutionError as exc:
-            failures.append(str(exc))
+                                         f"kernels in {time.perf_counter() - start:.2f} s{reused}")
     if failures:
         from sphinx.errors import ExtensionError
 

@@ -6,6 +6,7 @@ what was printed decides what counts as a match. Interval arithmetic is delegate
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -58,7 +59,13 @@ def rounds_to(value: Fraction | float, printed: str | Printed) -> list[str]:
 def compatible_numerators(printed_pct: str | Printed, n: int) -> list[int]:
     """Every k in 0..n whose k/n, as a percentage, prints as `printed_pct` (GRIM-style)."""
     p = _as_printed(printed_pct)
-    return [k for k in range(n + 1) if rounds_to(percent(k, n), p)]
+    # Only k with 100k/n within half a printed unit of the figure can round to it; testing that
+    # window (widened by one either side) gives the same list as testing every k in 0..n.
+    half = Fraction(1, 2 * 10 ** p.decimals)
+    centre = Fraction(p.value)
+    low = max(0, math.floor((centre - half) * n / 100) - 1)
+    high = min(n, math.ceil((centre + half) * n / 100) + 1)
+    return [k for k in range(low, high + 1) if rounds_to(percent(k, n), p)]
 
 
 def is_granular(printed_pct: str | Printed, n: int) -> bool:
@@ -134,8 +141,12 @@ def adds_to_100(parts: list[str]) -> tuple[bool, Decimal, Decimal]:
 CI_METHODS = ("clopper-pearson", "wilson")
 
 
+@functools.lru_cache(maxsize=4096)
 def proportion_ci(k: int, n: int, level: float = 0.95, method: str = "clopper-pearson"):
-    """Confidence interval for k/n as percentages (scipy's exact or Wilson interval)."""
+    """Confidence interval for k/n as percentages (scipy's exact or Wilson interval).
+
+    Cached: it is a pure function of its arguments, and the audit asks for the same few intervals
+    again and again (root finding in scipy is the costly part)."""
     percent(k, n)  # validates k and n
     scipy_method = {"clopper-pearson": "exact", "wilson": "wilson"}[method]
     ci = _st.binomtest(k, n).proportion_ci(confidence_level=level, method=scipy_method)

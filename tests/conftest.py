@@ -88,6 +88,27 @@ def strict_build(out: Path, *extra: str, env: dict | None = None) -> subprocess.
                           env=env)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def execution_cache(tmp_path_factory) -> Path:
+    """One execution cache for every book build of this run (cnsaudit.sphinx_ext): the HTML, PDF
+    and second determinism builds then execute each notebook once per content of its inputs.
+    nbval never uses it: it always executes afresh and compares with the committed outputs."""
+    from cnsaudit.sphinx_ext import EXECUTION_CACHE
+
+    # Under pytest-xdist each worker's temporary folder sits in the run's common one (the
+    # `worker_id` fixture is absent when xdist is not loaded at all, as in a scaffolded guide's test).
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "executions"
+    folder.mkdir(exist_ok=True)
+    saved = os.environ.get(EXECUTION_CACHE)
+    os.environ[EXECUTION_CACHE] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop(EXECUTION_CACHE, None)
+    else:
+        os.environ[EXECUTION_CACHE] = saved
+
+
 @pytest.fixture(scope="session")
 def built_root(tmp_path_factory, worker_id) -> Path:
     """The folder holding one strict build of the whole book (html and doctrees), made once per
@@ -99,6 +120,7 @@ def built_root(tmp_path_factory, worker_id) -> Path:
     if worker_id == "master":
         out = tmp_path_factory.mktemp("book")
         proc = strict_build(out)
+        (out / "build.log").write_text(proc.stdout + proc.stderr)
         assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
         return out
     import fcntl
@@ -109,10 +131,18 @@ def built_root(tmp_path_factory, worker_id) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists():
             proc = strict_build(out)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "build.log").write_text(proc.stdout + proc.stderr)
             # A failed build is recorded too, so the other workers fail at once instead of rebuilding.
             done.write_text("ok" if proc.returncode == 0 else proc.stdout[-4000:] + proc.stderr[-4000:])
     assert done.read_text() == "ok", done.read_text()
     return out
+
+
+@pytest.fixture(scope="session")
+def build_log(built_root) -> str:
+    """What the shared strict build printed."""
+    return (built_root / "build.log").read_text()
 
 
 @pytest.fixture(scope="session")
@@ -126,3 +156,39 @@ def toc_pages() -> list[str]:
     from cnsaudit.sphinx_ext import toc_docnames
 
     return [f"{name}.html" for name in toc_docnames()]
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    """The built site served on a free local port."""
+    import functools
+    import http.server
+    import threading
+
+    from .browser_support import QuietHandler
+
+    handler = functools.partial(QuietHandler, directory=str(built))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    from .browser_support import CHROMIUM, FLAGS
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is not installed (scripts/setup.sh installs it)")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()

@@ -1,93 +1,23 @@
-"""Every page of the built book in a real headless Chromium: no console error, no failed request,
-nothing fetched from another host, every image decoded, every glue value and claim anchor there.
+"""Every page of the built book in a real headless Chromium at laptop width (1366 × 900): no
+console error, no failed request, nothing fetched from another host, every image decoded, every glue
+value and claim anchor there. The phone width is checked by tests/test_browser_phone.py.
 
 Screenshots of each page are kept in tests/artifacts/ for a person to look at.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
 
-from .conftest import ROOT, toc_pages
+from .browser_support import check_page
+from .conftest import toc_pages
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "tests" / "artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+LAPTOP = (1366, 900)
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(built):
-    handler = functools.partial(QuietHandler, directory=str(built))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is not installed (scripts/setup.sh installs it)")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-def visit(browser, url: str, shot: Path, viewport=(1366, 900)):
-    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-    errors, failed, foreign = [], [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("requestfailed", lambda r: failed.append(r.url))
-    page.on("request", lambda r: foreign.append(r.url)
-            if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:") else None)
-    response = page.goto(url, wait_until="networkidle")
-    images = page.evaluate("""() => Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete && i.naturalWidth > 0])""")  # noqa: E501 (one JavaScript expression)
-    glue_empty = page.evaluate("""() => Array.from(document.querySelectorAll('.pasted-text, .pasted-inline'))
-                                      .filter(e => e.textContent.trim() === '').length""")
-    text = page.inner_text("body")
-    shot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shot), full_page=True)
-    return page, response, errors, failed, foreign, images, glue_empty, text
-
-
-@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["laptop", "phone"])
 @pytest.mark.parametrize("path", toc_pages())
-def test_page_loads_cleanly_offline(browser, site, path, viewport):
-    page, response, errors, failed, foreign, images, glue_empty, text = visit(
-        browser, f"{site}/{path}", ARTIFACTS / f"{path.replace('/', '_')}-{viewport[0]}.png", viewport)
-    try:
-        assert response.ok
-        assert errors == [], errors
-        assert failed == [], failed
-        assert foreign == [], foreign
-        assert all(ok for _, ok in images), [src for src, ok in images if not ok]
-        assert glue_empty == 0
-        assert "{glue" not in text and "{numref" not in text and "{cite" not in text
-    finally:
-        page.close()
+def test_page_loads_cleanly_offline(browser, site, path):
+    check_page(browser, site, path, LAPTOP)
 
 
 def test_every_claim_anchor_resolves(browser, site, results):
@@ -102,24 +32,6 @@ def test_every_claim_anchor_resolves(browser, site, results):
         assert page.evaluate("() => document.getElementById('claim-ent-01').getBoundingClientRect().top") < 400
     finally:
         page.close()
-
-
-@pytest.mark.parametrize("toggle, drawer", [("primary-toggle", "pst-primary-sidebar-modal"),
-                                            ("secondary-toggle", "pst-secondary-sidebar-modal")])
-def test_phone_menu_and_contents_buttons_open_their_drawers(browser, site, toggle, drawer):
-    """At phone width the visible buttons are the book theme's; tapping them must open the drawer."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    page = context.new_page()
-    try:
-        page.goto(f"{site}/chapters/entrectinib.html", wait_until="networkidle")
-        button = page.locator(f"button.{toggle}:visible").first
-        assert button.count() == 1
-        assert page.evaluate(f"() => document.getElementById('{drawer}').open") is False
-        button.tap()
-        page.wait_for_function(f"() => document.getElementById('{drawer}').open")
-        page.screenshot(path=str(ARTIFACTS / f"phone-{toggle}-open.png"))
-    finally:
-        context.close()
 
 
 def test_the_failing_claims_are_on_the_first_screen_and_lead_to_their_rows(browser, site):

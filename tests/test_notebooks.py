@@ -80,3 +80,27 @@ def typed_numbers(markdown: str) -> list[str]:
 def test_the_prose_check_catches_typed_numbers_and_spares_names_and_glue():
     assert typed_numbers("The rate was 63.6% in 11 patients (≥2.8).") == ["63.6%", "11", "(≥2.8)."]
     assert typed_numbers("NTRK1 G595R in M3B cells; {glue:text}`n` of `k=7`; 95% CI") == []
+
+
+def _outputs(nb) -> list:
+    return [(c.execution_count, c.outputs) for c in nb.cells if c.cell_type == "code"]
+
+
+@pytest.mark.slow
+def test_the_build_executes_every_notebook_afresh_and_gets_the_committed_outputs(build_log, execution_cache):
+    """The shared strict build is the first build of the run, so it executed every notebook in a
+    fresh kernel (none came from the execution cache), over IPC (no "without encryption" warning),
+    and every output it got, figures included (nbval does not compare PNG images), is the one
+    committed. Later builds of the same inputs in this run render these executions."""
+    from cnsaudit.sphinx_ext import execution_key
+
+    executed = re.search(r"cnsaudit: executed (\d+) notebooks with \d+ kernels in [\d.]+ s(.*)", build_log)
+    assert executed, build_log[-2000:]
+    assert int(executed.group(1)) == len(book_notebooks())
+    assert executed.group(2).strip() == "", "the shared build must not take executions from the cache"
+    assert "without encryption" not in build_log
+    for path in book_notebooks():
+        entry = execution_cache / f"{path.stem}-{execution_key(path)}.ipynb"
+        assert entry.is_file(), f"{path.name} was not executed by the build"
+        fresh, committed = nbformat.read(entry, as_version=4), nbformat.read(path, as_version=4)
+        assert _outputs(fresh) == _outputs(committed), f"{path.name}: the build's outputs differ from the commit's"

@@ -58,7 +58,8 @@ def test_the_build_passes_the_configured_timeout_to_the_executor(monkeypatch):
 
     monkeypatch.setattr(sphinx_ext, "execute_notebook", record)
     monkeypatch.setattr(sphinx_ext, "_EXECUTED", {})
-    app = SimpleNamespace(config=SimpleNamespace(cnsaudit_execute=True, nb_execution_timeout=7))
+    monkeypatch.delenv(sphinx_ext.EXECUTION_CACHE, raising=False)
+    app = SimpleNamespace(config=SimpleNamespace(cnsaudit_execute=True, nb_execution_timeout=7), srcdir="/book")
     env = SimpleNamespace(doc2path=lambda d: f"/book/{d}.md" if d.startswith("page") else f"/book/{d}.ipynb")
     sphinx_ext._execute_before_reading(app, env, ["a", "b", "page-in-markdown"])
     assert seen == {"a.ipynb": 7, "b.ipynb": 7}
@@ -76,3 +77,41 @@ def test_a_cell_past_the_timeout_stops_the_notebook(tmp_path):
     _notebook(slow, "import time\ntime.sleep(60)")
     with pytest.raises(sphinx_ext.NotebookExecutionError, match=r"timeout \(2 s"):
         sphinx_ext.execute_notebook(slow, timeout=2)
+
+
+def test_the_execution_cache_key_follows_the_code_and_every_table(tmp_path, data_copy):
+    from .conftest import edit_cell
+
+    nb = tmp_path / "page.ipynb"
+    _notebook(nb, "1 + 1")
+    key = sphinx_ext.execution_key(nb)
+    assert sphinx_ext.execution_key(nb) == key
+    edit_cell(data_copy / "claims/entrectinib.csv", "claim_id", "ent-26", "reported", "63.7")
+    edited = sphinx_ext.execution_key(nb)
+    assert edited != key, "a changed table must invalidate every cached execution"
+    _notebook(nb, "1 + 2")
+    assert sphinx_ext.execution_key(nb) not in (key, edited)
+
+
+def test_a_cached_execution_is_reused_only_for_the_same_inputs(tmp_path, monkeypatch, data_copy):
+    from .conftest import edit_cell
+
+    runs = []
+    monkeypatch.setattr(sphinx_ext, "execute_notebook", lambda path, timeout: runs.append(path) or f"run {len(runs)}")
+    monkeypatch.setenv(sphinx_ext.EXECUTION_CACHE, str(tmp_path / "cache"))
+    nb = tmp_path / "page.ipynb"
+    _notebook(nb)
+    assert sphinx_ext.execute_cached(nb, 5) == ("run 1", False)
+    assert sphinx_ext.execute_cached(nb, 5) == ("run 1", True)
+    edit_cell(data_copy / "claims/entrectinib.csv", "claim_id", "ent-26", "reported", "63.7")
+    assert sphinx_ext.execute_cached(nb, 5) == ("run 2", False)
+    monkeypatch.delenv(sphinx_ext.EXECUTION_CACHE)
+    assert sphinx_ext.execute_cached(nb, 5) == ("run 3", False), "without the variable every build executes"
+
+
+def test_the_set_up_keeps_jsonschemas_iri_grammar_from_loading():
+    """scripts/setup.sh marks rfc3987_syntax absent in the venv: importing it costs every build
+    and every test worker about a second and nothing here checks an "iri" format."""
+    import sys
+
+    assert "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None
