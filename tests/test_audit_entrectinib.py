@@ -42,6 +42,29 @@ EXPECTED = {
     "ent-28": "unverified",
     "ent-29": "unverified",
     "ent-30": "unverified",
+    # Coverage: the guide's remaining checkable statements (background, generalisations, methods).
+    "ent-31": "consistent",     # fusions as oncogenic drivers across tumour types (Drilon 2020)
+    "ent-32": "unverified",     # "many" inhibitors: the cited study covers repotrectinib alone
+    "ent-33": "unverified",     # crizotinib/larotrectinib strong in the bidirectional assay
+    "ent-34": "consistent",     # earlier results disagreed with brain distribution (abstract)
+    "ent-35": "consistent",     # novel AP-ER model brought in for that question (abstract)
+    "ent-36": "unverified",     # "more accurate" than the bidirectional assay: not in the abstract
+    "ent-37": "consistent",     # CNS exposure that is active against intracranial tumours
+    "ent-38": "consistent",     # lower AP-ER = weaker P-gp interaction
+    "ent-39": "consistent",     # can sustain CNS exposure
+    "ent-40": "consistent",     # M5 the main active metabolite (EU product information)
+    "ent-41": "consistent",     # CSF over unbound plasma
+    "ent-42": "consistent",     # the title's "differentiation from other inhibitors in its class"
+    "ent-43": "unverified",     # superior to TKIs in general: only two were compared
+    "ent-44": "unverified",     # Transwell monolayers: full text only
+    "ent-45": "unverified",     # steady-state plasma: the abstract speaks only of the brain
+    "ent-46": "unverified",     # cisterna magna
+    "ent-47": "unverified",     # LC-MS/MS
+    "ent-48": "unverified",     # equilibrium dialysis
+    "ent-49": "unverified",     # randomised, vehicle, once or twice daily
+    "ent-50": "consistent",     # tumour growth and survival as end points
+    "ent-51": "unverified",     # bioluminescence imaging
+    "ent-52": "consistent",     # integrated analyses of phase 1-2 trials
 }
 
 
@@ -137,3 +160,31 @@ def test_a_unique_derivation_is_not_a_printed_figure(results, data_copy):
     edit_cell(path, "fact_id", "ntrk-ic-orr", "status", "printed")
     edit_cell(path, "fact_id", "ntrk-ic-orr", "value", "63.6")
     assert verdict_of("ent-26") == "consistent"
+
+
+@pytest.mark.parametrize("fact_id, status, value, claim_id, verdict", [
+    # A label that called M5 inactive would contradict the guide's row label.
+    ("m5-active", "printed", "inactive metabolite", "ent-40", "contradicted"),
+    # A generalisation stays unverified until a source prints it for the population the guide names.
+    ("ent-csf-vs-tkis", "printed", "higher than other TKIs", "ent-43", "consistent"),
+    # A method statement turns on what the full text prints once it is read: the same site, or another.
+    ("ent-rat-csf-site", "printed", "cisterna magna", "ent-46", "consistent"),
+    ("ent-rat-csf-site", "printed", "lateral ventricle", "ent-46", "contradicted"),
+])
+def test_the_coverage_rows_follow_the_data(data_copy, fact_id, status, value, claim_id, verdict):
+    before = verdict_of(claim_id)
+    path = data_copy / "evidence/entrectinib.csv"
+    edit_cell(path, "fact_id", fact_id, "status", status)
+    edit_cell(path, "fact_id", fact_id, "value", value)
+    assert before != verdict
+    assert verdict_of(claim_id) == verdict
+
+
+def test_the_intracranial_figures_belong_to_their_series(tables):
+    # Currency: each intracranial figure is linked to the series of its cohort, so that a later
+    # cut-off, once read, turns a match into a caveat (the ROS1 update of 2022 is recorded unread).
+    ev = tables.evidence.set_index("fact_id")
+    for fact in ("ntrk-ic-orr", "ntrk-ic-dor", "ros1-ic-orr", "ros1-ic-dor"):
+        assert ev.loc[fact, "series"] == fact
+    assert ev.loc["ros1-ic-orr-2022", "series"] == "ros1-ic-orr"
+    assert ev.loc["ros1-ic-orr-2022", "status"] == "abstract_only"

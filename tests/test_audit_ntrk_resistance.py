@@ -32,6 +32,9 @@ EXPECTED = {
     "res-16": "unverified",     # restored sensitivity
     "res-17": "unverified",     # only M3B analysed
     "res-18": "unverified",     # extrapolated to patients
+    "res-19": "unverified",     # the authors' quoted conclusion, paper not found
+    "res-20": "consistent",     # NTRK fusions are rare (about 0.3% of solid tumours)
+    "res-21": "unverified",     # M3B derived from KM12SM in the model
 }
 
 
