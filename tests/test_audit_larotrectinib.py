@@ -24,7 +24,7 @@ EXPECTED = {
     "lar-08": "consistent",    # selective TRKA/B/C inhibitor
     "lar-09": "consistent",    # 2018 label 12.1: constitutively active oncogenic driver
     "lar-10": "consistent",    # Doz 2022: no new safety signals
-    "lar-11": "unverified",
+    "lar-11": "consistent",    # mostly grade 1 or 2 (Hong 2019: predominantly grade 1, adults)
     "lar-12": "unverified",
     "lar-13": "contradicted",  # the label names other neurologic reactions (entrectinib wording)
     "lar-14": "consistent",    # withhold until grade 1 or baseline
@@ -58,7 +58,7 @@ EXPECTED = {
     "lar-42": "consistent",    # CR dash: no complete response
     "lar-43": "consistent",    # PR 60% = 3/5
     "lar-44": "consistent",    # SD 40%
-    "lar-45": "unverified",    # PD 0%: only derivable
+    "lar-45": "consistent",    # PD 0%: not printed, 5 − 3 − 2 leaves none
     "lar-46": "contradicted",  # row 3: 73% with n=19 vs 71% (10/14)
     "lar-47": "contradicted",  # n=19 vs 14
     "lar-48": "contradicted",
@@ -68,6 +68,12 @@ EXPECTED = {
     "lar-52": "unverified",
     "lar-53": "unverified",
     "lar-54": "unverified",
+    "lar-55": "consistent",    # compound of interest larotrectinib
+    "lar-56": "consistent",    # TRK fusion-positive cancer
+    "lar-57": "consistent",    # inhibits TRK fusion proteins (EU SmPC 5.1)
+    "lar-58": "unverified",    # heparinised paired blood: no protocol found
+    "lar-59": "unverified",    # LC-MS/MS: no protocol found
+    "lar-60": "unverified",    # CSF to total plasma ratio: no protocol found
 }
 
 
@@ -107,8 +113,8 @@ def test_primary_counts_are_compared_as_percentages(results):
      "lar-30", "consistent"),
     # Had the CNS-metastasis subgroup printed 73%, Q2 would be reproduced.
     (EVIDENCE, "fact_id", "lar-lung-cns-orr", "value", "73", "lar-07", "consistent"),
-    # A primary that printed the absence of progression would turn a derivation into a check.
-    (EVIDENCE, "fact_id", "lar-bm-pd", "status", "printed", "lar-45", "consistent"),
+    # Were two partial responses printed, the remainder (5 − 2 − 2 = 1) would contradict 0%.
+    (EVIDENCE, "fact_id", "lar-bm-pr", "value", "2", "lar-45", "contradicted"),
     # A guide response rate whose count differs from the primary's.
     (CLAIMS, "claim_id", "lar-43", "reported", "40", "lar-43", "contradicted"),
     # The CNS-metastasis cohort with the guide's n would leave only the figures to disagree.
