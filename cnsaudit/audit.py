@@ -293,6 +293,7 @@ class Derivation:
     fits: list[tuple[int, int | None]]
     how: str
     bound: int | None = None
+    counts: list[tuple[int, int]] = field(default_factory=list)  # the k/n behind each fit
 
 
 def _count(fact: dict) -> int:
@@ -306,13 +307,17 @@ def derivation_of(method: str, inputs: list[dict]) -> Derivation:
         pct, group = inputs
         bound = int(group["value"]) if _get(group, "unit") == "patients" else int(group["n"])
         found = derive.denominators_within(pct["value"], bound)
-        return Derivation([(n, None) for _, n in found],
-                          f"{pct['value']}% ({pct['ref']}) within {bound} patients: "
-                          + (", ".join(f"{k}/{n}" for k, n in found) or "no fraction"), bound)
+        how = (f"{pct['value']}% ({pct['ref']}) within {bound} patients: "
+               + (", ".join(f"{k}/{n}" for k, n in found) or "no fraction"))
+        cut = derive.denominators_by_truncation(pct["value"], bound)
+        if cut != found:  # the answer depends on how the primary shortened its percentages
+            how += ("; if the primary cut off digits instead of rounding: "
+                    + (", ".join(f"{k}/{n}" for k, n in cut) or "no fraction"))
+        return Derivation([(n, None) for _, n in found], how, bound, found)
     total, parts = int(inputs[0]["n"]), [_count(p) for p in inputs[1:]]
     left = total - sum(parts)
-    sum_text = f"{total} − {' − '.join(str(p) for p in parts)} = {left} of {total}"
-    return Derivation([(left, total)] if left >= 0 else [], sum_text)
+    sum_text = f"{total} − {' − '.join(str(p) for p in parts)} = {left}"
+    return Derivation([(left, total)] if left >= 0 else [], sum_text, counts=[(left, total)] if left >= 0 else [])
 
 
 def _fits_claim(c: dict, value: int, of: int | None) -> bool:
@@ -329,9 +334,18 @@ def _check_derivation(f: Finding, d: Derivation, searches: int) -> None:
     c, ref = f.claim, f.fact["ref"]
     upto = f" (searched up to n = {d.bound})" if d.bound is not None else ""
     if len(d.fits) == 1:
-        ok = _fits_claim(c, *d.fits[0])
-        f.add("source", ok, f"not printed; the only value that fits the printed figures{upto}: {d.how}"
-              + ("" if ok else f", not the guide's {c['reported']}"), "contradicted")
+        value, of = d.fits[0]
+        ok = _fits_claim(c, value, of)
+        only = str(value) if of is None else f"{value} of {of}"
+        if not ok:
+            only += f", not the guide's {c['reported']}"
+        f.add("source", ok, f"not printed; the only value that fits the printed figures{upto} is {only}: {d.how}",
+              "contradicted")
+        k, n = d.counts[0]
+        if c["value_type"] != "percent" and (k < SMALL or n < SMALL):  # percentages say it themselves
+            lo, hi = stats.proportion_ci(k, n)
+            f.inform("small numbers", f"rests on single-digit counts: {k}/{n} (derived; exact 95% CI "
+                     f"{lo:.1f}–{hi:.1f}%)")
         return
     many = f"{len(d.fits)} values fit" if d.fits else "no value fits"
     f.add("source", False, f"{ref} does not print it, and {many} the printed figures{upto}: {d.how}"

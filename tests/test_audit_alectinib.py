@@ -171,7 +171,8 @@ def test_a_figure_only_the_printed_figures_allow_is_consistent(results):
     # at most the 20 patients of cohort 1 that prints as 81.8%: reproduced, the status stays derived.
     row = results.set_index("claim_id").loc["alc-19"]
     assert row["verdict"] == "consistent" and row["status"] == "derived"
-    assert row["reason"].startswith("not printed; the only value that fits the printed figures (searched up to n = 20)")
+    assert row["reason"].startswith(
+        "not printed; the only value that fits the printed figures (searched up to n = 20) is 11")
     assert "9/11" in row["reason"]
 
 
@@ -189,7 +190,7 @@ def test_a_guide_figure_other_than_the_only_one_that_fits_is_contradicted(data_c
     edit_cell(data_copy / "claims/alectinib.csv", "claim_id", "alc-21", "reported", "16")
     row = audit.run(data.load()).set_index("claim_id").loc["alc-21"]
     assert row["verdict"] == "contradicted"
-    assert "13/17, not the guide's 16" in row["reason"]
+    assert "(searched up to n = 32) is 17, not the guide's 16: " in row["reason"]
 
 
 def test_a_derived_fact_without_its_derivation_stays_unverified(data_copy):
@@ -209,3 +210,20 @@ def test_a_derivation_must_compute_a_derived_fact_from_printed_ones(data_copy, l
     path.write_text("\n".join(rows + [line]) + "\n")
     with pytest.raises(DataError, match=message):
         data.load(data_copy)
+
+
+def test_a_derivation_says_when_rounding_and_truncation_disagree_and_when_counts_are_small(results):
+    reasons = results.set_index("claim_id")["reason"]
+    # 13/17 is 76.47%: rounded it prints as 76.5, cut off as 76.4; no fraction of at most 32 cuts off to 76.5.
+    assert "if the primary cut off digits instead of rounding: no fraction" in reasons["alc-21"]
+    assert "cut off digits" not in reasons["alc-19"]  # 9/11 gives 81.8 either way
+    assert "rests on single-digit counts: 9/11 (derived; exact 95% CI 48.2–97.7%)" in reasons["alc-19"]
+
+
+def test_the_n_printed_beside_a_rate_is_checked_against_it(results, data_copy):
+    # Table 2 prints n=11 beside 81.8%: only 9 of 11 gives it, and the reason says so with its interval.
+    reason = results.set_index("claim_id").loc["alc-18", "reason"]
+    assert "81.8% is attainable with n=11 only as k = 9" in reason
+    assert "rests on single-digit counts: 9/11" in reason
+    edit_cell(data_copy / "claims/alectinib.csv", "claim_id", "alc-18", "n", "12")
+    assert verdict_of("alc-18") == "inconsistent"
