@@ -339,7 +339,7 @@ def _check_derivation(f: Finding, d: Derivation, searches: int) -> None:
         only = str(value) if of is None else f"{value} of {of}"
         if not ok:
             only += f", not the guide's {c['reported']}"
-        f.add("source", ok, f"not printed; the only value that fits the printed figures{upto} is {only}: {d.how}",
+        f.add("derivation", ok, f"not printed; the only value that fits the printed figures{upto} is {only}: {d.how}",
               "contradicted")
         k, n = d.counts[0]
         if c["value_type"] != "percent" and (k < SMALL or n < SMALL):  # percentages say it themselves
@@ -348,7 +348,7 @@ def _check_derivation(f: Finding, d: Derivation, searches: int) -> None:
                      f"{lo:.1f}–{hi:.1f}%)")
         return
     many = f"{len(d.fits)} values fit" if d.fits else "no value fits"
-    f.add("source", False, f"{ref} does not print it, and {many} the printed figures{upto}: {d.how}"
+    f.add("derivation", False, f"{ref} does not print it, and {many} the printed figures{upto}: {d.how}"
           f"{_searched(searches)}", "unverified")
 
 
