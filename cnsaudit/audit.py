@@ -11,9 +11,11 @@ Verdicts, strongest first:
 - ``inconsistent``: the guide's own figures do not agree (rounding, granularity, sums, intervals).
 - ``unverified``: no source read prints the figure, so only internal checks could be run; the reason
   says which case holds (not in the full text read, only an abstract or excerpt read, no primary
-  source identified, or derivable only) and how many searches were made.
+  source identified, or derivable but not pinned down) and how many searches were made.
 - ``caveat``: reproduced, but the primary source qualifies it in a way the guide leaves out.
-- ``consistent``: reproduced.
+- ``consistent``: reproduced. A figure no source prints but that is the only value the printed
+  figures allow (a derivation in data/derivations.csv, recomputed here) counts as reproduced; its
+  reason says "not printed" and its evidence status stays ``derived``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import stats
+from . import derive, stats
 from .data import Tables
 from .printed import parse, same_figure
 from .schema import STATUS_MEANING
@@ -261,11 +263,13 @@ def _searched(searches: int) -> str:
     return f"; {searches} search{'es' if searches != 1 else ''} recorded in data/searches.csv"
 
 
-def _check_source(f: Finding, searches: int = 0) -> None:
+def _check_source(f: Finding, searches: int = 0, derivation: Derivation | None = None) -> None:
     fact = f.fact
     status = fact["status"]
     if status == "printed":
         f.add("source", True, f"{fact['ref']} prints {fact['value']}", None, quiet=True)
+    elif status == "derived" and derivation is not None:
+        _check_derivation(f, derivation, searches)
     elif status == "derived":
         f.add("source", False, f"{fact['ref']} does not print it; it can only be derived "
               f"({_get(fact, 'note') or 'see chapter'}){_searched(searches)}", "unverified")
@@ -279,6 +283,73 @@ def _check_source(f: Finding, searches: int = 0) -> None:
     else:  # no_source
         f.add("source", False, f"no primary source identified; read: {fact['ref']} "
               f"({fact['source_location']}){_searched(searches)}", "unverified")
+
+
+@dataclass
+class Derivation:
+    """What the printed facts leave possible for a derived fact: every (value, of) that fits them
+    (`of` is the group a count belongs to, or None), how it was found, and up to which n."""
+
+    fits: list[tuple[int, int | None]]
+    how: str
+    bound: int | None = None
+    counts: list[tuple[int, int]] = field(default_factory=list)  # the k/n behind each fit
+
+
+def _count(fact: dict) -> int:
+    """The count a printed fact gives: its value where it counts patients, else its k."""
+    return int(fact["value"]) if _get(fact, "unit") == "patients" else int(fact["k"])
+
+
+def derivation_of(method: str, inputs: list[dict]) -> Derivation:
+    """Recompute a derived fact from the printed facts it rests on (data/derivations.csv)."""
+    if method == "denominator":
+        pct, group = inputs
+        bound = int(group["value"]) if _get(group, "unit") == "patients" else int(group["n"])
+        found = derive.denominators_within(pct["value"], bound)
+        how = (f"{pct['value']}% ({pct['ref']}) within {bound} patients: "
+               + (", ".join(f"{k}/{n}" for k, n in found) or "no fraction"))
+        cut = derive.denominators_by_truncation(pct["value"], bound)
+        if cut != found:  # the answer depends on how the primary shortened its percentages
+            how += ("; if the primary cut off digits instead of rounding: "
+                    + (", ".join(f"{k}/{n}" for k, n in cut) or "no fraction"))
+        return Derivation([(n, None) for _, n in found], how, bound, found)
+    total, parts = int(inputs[0]["n"]), [_count(p) for p in inputs[1:]]
+    left = total - sum(parts)
+    sum_text = f"{total} − {' − '.join(str(p) for p in parts)} = {left}"
+    return Derivation([(left, total)] if left >= 0 else [], sum_text, counts=[(left, total)] if left >= 0 else [])
+
+
+def _fits_claim(c: dict, value: int, of: int | None) -> bool:
+    if c["value_type"] == "percent":
+        return of is not None and _int(c, "n") in (None, of) and bool(
+            stats.rounds_to(stats.percent(value, of), c["reported"]))
+    return parse(c["reported"]).value == value
+
+
+def _check_derivation(f: Finding, d: Derivation, searches: int) -> None:
+    """A figure not printed but computed from printed ones: the only value the printed figures
+    allow is as good as printed (consistent, or contradicted if the guide gives another); where
+    several values fit, or none, it stays unverified."""
+    c, ref = f.claim, f.fact["ref"]
+    upto = f" (searched up to n = {d.bound})" if d.bound is not None else ""
+    if len(d.fits) == 1:
+        value, of = d.fits[0]
+        ok = _fits_claim(c, value, of)
+        only = str(value) if of is None else f"{value} of {of}"
+        if not ok:
+            only += f", not the guide's {c['reported']}"
+        f.add("derivation", ok, f"not printed; the only value that fits the printed figures{upto} is {only}: {d.how}",
+              "contradicted")
+        k, n = d.counts[0]
+        if c["value_type"] != "percent" and (k < SMALL or n < SMALL):  # percentages say it themselves
+            lo, hi = stats.proportion_ci(k, n)
+            f.inform("small numbers", f"rests on single-digit counts: {k}/{n} (derived; exact 95% CI "
+                     f"{lo:.1f}–{hi:.1f}%)")
+        return
+    many = f"{len(d.fits)} values fit" if d.fits else "no value fits"
+    f.add("derivation", False, f"{ref} does not print it, and {many} the printed figures{upto}: {d.how}"
+          f"{_searched(searches)}", "unverified")
 
 
 def _check_value(f: Finding) -> None:
@@ -407,10 +478,12 @@ def audit_findings(tables: Tables) -> list[Finding]:
     facts = {r["fact_id"]: r for r in tables.evidence.to_dict("records")}
     series_index = _series_index(tables.evidence)
     searches = tables.searches["fact_id"].value_counts().to_dict()
+    derivations = {r["fact_id"]: derivation_of(r["method"], [facts[i] for i in r["inputs"].split()])
+                   for r in tables.derivations.to_dict("records")}
     findings: dict[str, Finding] = {}
     for c in tables.claims.to_dict("records"):
         f = Finding(claim=c, fact=dict(facts[c["fact_id"]]))
-        _check_source(f, searches.get(c["fact_id"], 0))
+        _check_source(f, searches.get(c["fact_id"], 0), derivations.get(c["fact_id"]))
         _check_value(f)
         _check_counts(f)
         _check_interval_and_p(f)

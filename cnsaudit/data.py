@@ -263,6 +263,24 @@ def _check_searches(searches: pd.DataFrame, evidence: pd.DataFrame, claims: pd.D
     return problems
 
 
+def _check_derivations(derivations: pd.DataFrame, evidence: pd.DataFrame) -> list[Problem]:
+    """Each derivation computes a fact whose status is "derived" from printed facts."""
+    status = dict(zip(evidence["fact_id"], evidence["status"]))
+    problems = []
+    for r in derivations.itertuples():
+        if status.get(r.fact_id) != "derived":
+            problems.append(Problem(r.source_file, r.source_row, "fact_id",
+                                    f"{r.fact_id!r} is not a fact with status 'derived' in data/evidence/"))
+        for fact_id in r.inputs.split():
+            if status.get(fact_id) != "printed":
+                problems.append(Problem(r.source_file, r.source_row, "inputs",
+                                        f"{fact_id!r} is not a fact with status 'printed' in data/evidence/"))
+        if r.method == "denominator" and len(r.inputs.split()) != 2:
+            problems.append(Problem(r.source_file, r.source_row, "inputs",
+                                    "a denominator needs two facts: the percentage, then the count bounding n"))
+    return problems
+
+
 def _check_numbers(number_claims: pd.DataFrame, exclusions: pd.DataFrame, guides: pd.DataFrame,
                    claims: pd.DataFrame) -> list[Problem]:
     """Each recorded number names a listed guide and existing claims, and each place (guide, line,
@@ -312,6 +330,7 @@ class Tables:
     searches: pd.DataFrame
     number_claims: pd.DataFrame
     exclusions: pd.DataFrame
+    derivations: pd.DataFrame
 
 
 def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
@@ -328,6 +347,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
         ("searches", lambda: load_table(folder / "searches.csv", schema.SEARCHES)),
         ("number_claims", lambda: load_table(folder / "number-claims.csv", schema.NUMBER_CLAIMS)),
         ("exclusions", lambda: load_table(folder / "exclusions.csv", schema.EXCLUSIONS)),
+        ("derivations", lambda: load_table(folder / "derivations.csv", schema.DERIVATIONS)),
     ]:
         try:
             loaded[name] = loader()
@@ -346,6 +366,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
     problems += _check_searches(loaded["searches"], loaded["evidence"], loaded["claims"], keys)
     problems += _check_numbers(loaded["number_claims"], loaded["exclusions"], loaded["guides"],
                                loaded["claims"])
+    problems += _check_derivations(loaded["derivations"], loaded["evidence"])
     problems += _check_seeds(loaded["guides"])
     if problems:
         raise DataError(problems)
@@ -354,7 +375,8 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
 
 # Every table under data/ and the schema that covers it; a CSV that no schema covers is an error,
 # so a new table cannot slip into the book unchecked.
-_COVERED = ("guides.csv", "quotes.csv", "searches.csv", "number-claims.csv", "exclusions.csv", "claims/*.csv",
+_COVERED = ("guides.csv", "quotes.csv", "searches.csv", "number-claims.csv", "exclusions.csv", "derivations.csv",
+            "claims/*.csv",
             "evidence/*.csv", "dosing/larotrectinib.csv",
             "reproduce/timings.csv")
 

@@ -28,7 +28,7 @@ from .printed import parse
 # Checks that read the guide's numbers; a claim with none of them has nothing to recompute.
 NUMERIC_CHECKS = ("value", "n", "k", "interval vs primary", "p vs primary", "granularity",
                   "granularity (primary n)", "percent from counts", "interval", "log symmetry",
-                  "p from CI")
+                  "p from CI", "derivation")
 
 
 @dataclasses.dataclass(frozen=True)

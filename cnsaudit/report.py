@@ -29,7 +29,7 @@ def for_guide(audit: pd.DataFrame, guide: str) -> pd.DataFrame:
     return audit[audit["guide"] == guide].reset_index(drop=True)
 
 
-def section(audit: pd.DataFrame, location_prefix: str) -> ClaimTable:
+def section(audit: pd.DataFrame, location_prefix: str | tuple[str, ...]) -> ClaimTable:
     """The audited claims from one part of a guide, as the chapter shows them."""
     rows = audit[audit["location"].str.startswith(location_prefix)]
     if rows.empty:

@@ -342,6 +342,24 @@ SEARCHES = pa.DataFrameSchema(
     name="searches",
 )
 
+# How a "derived" fact is computed from printed facts, so that the audit recomputes it rather than
+# trusting a note: "denominator" (inputs: a printed percentage, then a printed count bounding the
+# group: every k/n with n up to the bound that prints as the percentage) or "remainder" (inputs: the
+# printed total, then the printed parts: the count that is left).
+DERIVATION_METHODS = ("denominator", "remainder")
+DERIVATIONS = pa.DataFrameSchema(
+    {
+        "fact_id": _col("id", unique=True),
+        "method": _col("vocab", vocab=DERIVATION_METHODS),
+        "inputs": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9-]+(?: [a-z0-9-]+)+$",
+                                                      error="is not a list of two or more fact ids"),
+                            nullable=False),
+        "note": _col("text", nullable=True),
+    },
+    strict=True,
+    name="derivations",
+)
+
 _LINE = r"^[1-9][0-9]*$"
 _PLACE = {
     "guide": _col("text"),

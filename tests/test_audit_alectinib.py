@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cnsaudit import derive
+from cnsaudit import audit, data, derive
+from cnsaudit.data import DataError
 
 from .conftest import edit_cell, verdict_of
 
@@ -18,7 +19,7 @@ EXPECTED = {
     "alc-04": "unverified",     # 50-60% after first-generation TKIs
     "alc-05": "unverified",     # "poor" crizotinib penetration: no source says so in words
     "alc-06": "consistent",     # alectinib not a P-gp substrate (Kodama, Caco-2)
-    "alc-07": "unverified",     # crizotinib "efficiently removed": strength label not found
+    "alc-07": "consistent",     # crizotinib efficiently removed by P-gp (Tang 2014, mouse and in vitro)
     "alc-08": "consistent",     # PFS HR 0.40 (0.25-0.64)
     "alc-09": "consistent",     # time to CNS progression, P<0.0001
     "alc-10": "consistent",     # lower CNS progression risk with upfront alectinib
@@ -30,12 +31,12 @@ EXPECTED = {
     "alc-16": "unverified",     # RANO-BM
     "alc-17": "consistent",     # pooled 64.0% of 50 (32, derived)
     "alc-18": "consistent",     # Zou cohort 1 81.8
-    "alc-19": "unverified",     # n=11 only derivable
+    "alc-19": "consistent",     # n=11: not printed, the only size within cohort 1 giving 81.8%
     "alc-20": "consistent",     # Zou cohort 2 76.5
-    "alc-21": "unverified",     # n=17 only derivable
+    "alc-21": "consistent",     # n=17: not printed, the only size within cohort 2 giving 76.5%
     "alc-22": "consistent",     # NCT number printed by the 2017 ESMO abstract
     "alc-23": "consistent",     # ALEX design
-    "alc-24": "unverified",     # imaging schedule
+    "alc-24": "consistent",     # imaging schedule (Gadgeel 2018 abstract)
     "alc-25": "unverified",     # RECIST and RANO-BM
     "alc-26": "consistent",     # Yang comparison
     "alc-27": "consistent",     # China (Yang 2025 abstract)
@@ -51,6 +52,21 @@ EXPECTED = {
     "alc-37": "consistent",     # guideline names alectinib for LM
     "alc-38": "unverified",     # Level III not found
     "alc-39": "consistent",     # takeaway on upfront alectinib
+    "alc-40": "consistent",     # effective CNS concentrations: high brain-to-plasma ratio (rat)
+    "alc-41": "consistent",     # ALEX is phase III
+    "alc-42": "consistent",     # longer time to CNS progression with baseline CNS metastases too
+    "alc-43": "contradicted",   # table 1 heads the real-world comparator "crizotinib": it was crizotinib then alectinib
+    "alc-44": "consistent",     # the 2022 study is retrospective
+    "alc-45": "unverified",     # IC-ORR as a shrinkage rate: not defined in the abstract
+    "alc-46": "contradicted",   # the 2025 study called a pivotal clinical trial
+    "alc-47": "consistent",     # uniform brain imaging in all patients
+    "alc-48": "consistent",     # effective in routine practice
+    "alc-49": "unverified",     # real-world CNS efficacy "confirms" the trials: no CNS comparison read
+    "alc-50": "unverified",     # design generalisation: no source
+    "alc-51": "consistent",     # guideline recommends alectinib for brain metastases
+    "alc-52": "unverified",     # may delay radiotherapy
+    "alc-53": "unverified",     # basis of the Level III recommendation
+    "alc-54": "unverified",     # MRI or CT: modality not in the abstract
 }
 
 
@@ -148,3 +164,66 @@ def test_a_found_statement_follows_its_evidence_row(data_copy, fact_id, claim_id
     edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", fact_id, "value", "")
     edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", fact_id, "status", "abstract_only")
     assert verdict_of(claim_id) == "unverified"
+
+
+def test_a_figure_only_the_printed_figures_allow_is_consistent(results):
+    # Cohort 1's 11 patients with target lesions are not printed, but 9/11 is the only fraction of
+    # at most the 20 patients of cohort 1 that prints as 81.8%: reproduced, the status stays derived.
+    row = results.set_index("claim_id").loc["alc-19"]
+    assert row["verdict"] == "consistent" and row["status"] == "derived"
+    assert row["reason"].startswith(
+        "not printed; the only value that fits the printed figures (searched up to n = 20) is 11")
+    assert "9/11" in row["reason"]
+
+
+def test_a_derivation_the_printed_figures_do_not_pin_down_stays_unverified(data_copy):
+    # Were cohort 1 printed with 40 patients, 9/11, 18/22 and 27/33 would all print as 81.8%.
+    assert verdict_of("alc-19") == "consistent"
+    edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", "zou-c1-n", "value", "40")
+    row = audit.run(data.load()).set_index("claim_id").loc["alc-19"]
+    assert row["verdict"] == "unverified"
+    assert "3 values fit the printed figures (searched up to n = 40): " in row["reason"]
+    assert "9/11, 18/22, 27/33" in row["reason"]
+
+
+def test_a_guide_figure_other_than_the_only_one_that_fits_is_contradicted(data_copy):
+    edit_cell(data_copy / "claims/alectinib.csv", "claim_id", "alc-21", "reported", "16")
+    row = audit.run(data.load()).set_index("claim_id").loc["alc-21"]
+    assert row["verdict"] == "contradicted"
+    assert "(searched up to n = 32) is 17, not the guide's 16: " in row["reason"]
+
+
+def test_a_derived_fact_without_its_derivation_stays_unverified(data_copy):
+    path = data_copy / "derivations.csv"
+    path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
+                            if not line.startswith("zou-c2-target-n,")))
+    assert verdict_of("alc-21") == "unverified"
+
+
+@pytest.mark.parametrize("line, message", [
+    ("alex-phase,denominator,zou-c1-icorr zou-c1-n,", "is not a fact with status 'derived'"),
+    ("zou-c1-target-n,denominator,zou-c1-icorr zou-lm-n,", "'zou-lm-n' is not a fact with status 'printed'"),
+])
+def test_a_derivation_must_compute_a_derived_fact_from_printed_ones(data_copy, line, message):
+    path = data_copy / "derivations.csv"
+    rows = [r for r in path.read_text().splitlines() if not r.startswith("zou-c1-target-n,")]
+    path.write_text("\n".join(rows + [line]) + "\n")
+    with pytest.raises(DataError, match=message):
+        data.load(data_copy)
+
+
+def test_a_derivation_says_when_rounding_and_truncation_disagree_and_when_counts_are_small(results):
+    reasons = results.set_index("claim_id")["reason"]
+    # 13/17 is 76.47%: rounded it prints as 76.5, cut off as 76.4; no fraction of at most 32 cuts off to 76.5.
+    assert "if the primary cut off digits instead of rounding: no fraction" in reasons["alc-21"]
+    assert "cut off digits" not in reasons["alc-19"]  # 9/11 gives 81.8 either way
+    assert "rests on single-digit counts: 9/11 (derived; exact 95% CI 48.2–97.7%)" in reasons["alc-19"]
+
+
+def test_the_n_printed_beside_a_rate_is_checked_against_it(results, data_copy):
+    # Table 2 prints n=11 beside 81.8%: only 9 of 11 gives it, and the reason says so with its interval.
+    reason = results.set_index("claim_id").loc["alc-18", "reason"]
+    assert "81.8% is attainable with n=11 only as k = 9" in reason
+    assert "rests on single-digit counts: 9/11" in reason
+    edit_cell(data_copy / "claims/alectinib.csv", "claim_id", "alc-18", "n", "12")
+    assert verdict_of("alc-18") == "inconsistent"

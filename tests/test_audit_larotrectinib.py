@@ -20,11 +20,11 @@ EXPECTED = {
     "lar-04": "consistent",    # with or without food
     "lar-05": "caveat",        # 36% primary CNS, superseded by 30% (n=33, July 2020)
     "lar-06": "consistent",    # 60% brain metastases
-    "lar-07": "contradicted",  # 73% "CNS metastases at baseline": the subgroup prints 63%
+    "lar-07": "contradicted",  # 73% "CNS metastases at baseline": the matching SNO cohort prints 71% (as lar-46)
     "lar-08": "consistent",    # selective TRKA/B/C inhibitor
     "lar-09": "consistent",    # 2018 label 12.1: constitutively active oncogenic driver
     "lar-10": "consistent",    # Doz 2022: no new safety signals
-    "lar-11": "unverified",
+    "lar-11": "consistent",    # mostly grade 1 or 2 (Hong 2019: predominantly grade 1, adults)
     "lar-12": "unverified",
     "lar-13": "contradicted",  # the label names other neurologic reactions (entrectinib wording)
     "lar-14": "consistent",    # withhold until grade 1 or baseline
@@ -58,7 +58,7 @@ EXPECTED = {
     "lar-42": "consistent",    # CR dash: no complete response
     "lar-43": "consistent",    # PR 60% = 3/5
     "lar-44": "consistent",    # SD 40%
-    "lar-45": "unverified",    # PD 0%: only derivable
+    "lar-45": "consistent",    # PD 0%: not printed, 5 − 3 − 2 leaves none
     "lar-46": "contradicted",  # row 3: 73% with n=19 vs 71% (10/14)
     "lar-47": "contradicted",  # n=19 vs 14
     "lar-48": "contradicted",
@@ -68,6 +68,12 @@ EXPECTED = {
     "lar-52": "unverified",
     "lar-53": "unverified",
     "lar-54": "unverified",
+    "lar-55": "consistent",    # compound of interest larotrectinib
+    "lar-56": "consistent",    # TRK fusion-positive cancer
+    "lar-57": "consistent",    # inhibits TRK fusion proteins (EU SmPC 5.1)
+    "lar-58": "unverified",    # heparinised paired blood: no protocol found
+    "lar-59": "unverified",    # LC-MS/MS: no protocol found
+    "lar-60": "unverified",    # CSF to total plasma ratio: no protocol found
 }
 
 
@@ -105,10 +111,10 @@ def test_primary_counts_are_compared_as_percentages(results):
     # If the label told readers to avoid moderate inducers and double the dose, the guide would match.
     (EVIDENCE, "fact_id", "lar-ind-moderate", "value", "avoid; if unavoidable double the dose",
      "lar-30", "consistent"),
-    # Had the CNS-metastasis subgroup printed 73%, Q2 would be reproduced.
-    (EVIDENCE, "fact_id", "lar-lung-cns-orr", "value", "73", "lar-07", "consistent"),
-    # A primary that printed the absence of progression would turn a derivation into a check.
-    (EVIDENCE, "fact_id", "lar-bm-pd", "status", "printed", "lar-45", "consistent"),
+    # Had the SNO cohort with CNS metastases printed 73%, Q2 would be reproduced.
+    (EVIDENCE, "fact_id", "lar-cnsmet-orr", "value", "73", "lar-07", "consistent"),
+    # Were two partial responses printed, the remainder (5 − 2 − 2 = 1) would contradict 0%.
+    (EVIDENCE, "fact_id", "lar-bm-pr", "value", "2", "lar-45", "contradicted"),
     # A guide response rate whose count differs from the primary's.
     (CLAIMS, "claim_id", "lar-43", "reported", "40", "lar-43", "contradicted"),
     # The CNS-metastasis cohort with the guide's n would leave only the figures to disagree.
@@ -258,3 +264,19 @@ def test_every_figure_of_a_superseded_cohort_gets_the_currency_check(data_copy, 
     assert "newer data than the 2019-06 cut-off: objective response rate 30% (n=33" in row["reason"]
     edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "series", "")
     assert verdict_of(claim_id) == "consistent"
+
+
+def test_one_guide_figure_is_compared_with_one_primary(tables):
+    # The FAQ's 73% and table 2's 73% for CNS metastases at baseline are one figure from one guide
+    # reference; both rows are compared with the same cohort.
+    claims = tables.claims.set_index("claim_id")
+    assert claims.loc["lar-07", "fact_id"] == claims.loc["lar-46", "fact_id"] == "lar-cnsmet-orr"
+    same = tables.claims[tables.claims["guide"] == claims.loc["lar-07", "guide"]]
+    same = same[same["value_type"] == "percent"].groupby(["quantity", "population", "reported"])["fact_id"].nunique()
+    assert (same == 1).all(), same[same > 1]
+
+
+def test_a_derived_remainder_says_its_sum_and_its_small_counts(results):
+    reason = results.set_index("claim_id").loc["lar-45", "reason"]
+    assert reason.startswith("not printed; the only value that fits the printed figures is 0 of 5: 5 − 3 − 2 = 0")
+    assert "rests on single-digit counts: 0/5" in reason
