@@ -110,7 +110,8 @@ class ClaimTable:
 
         return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(), "text/plain": repr(self)}
 
-    def latex(self) -> str:
+    def latex(self, caption: str | None = None, label: str | None = None) -> str:
+        caption = caption or self.caption
         body = self.rows.map(_latex_escape)
         if self.anchors:
             body["claim"] = [rf"\phantomsection\label{{\detokenize{{{AUDIT_DOC}:claim-{c}}}}}{c}"
@@ -120,7 +121,7 @@ class ClaimTable:
         latex = styler.to_latex(environment="longtable", hrules=True,
                                 column_format=r"p{0.09\linewidth}p{0.12\linewidth}p{0.25\linewidth}"
                                               r"p{0.22\linewidth}p{0.25\linewidth}",
-                                caption=_latex_escape(self.caption) if self.caption else None)
+                                caption=_latex_escape(caption) if caption else None, label=label)
         return "{\\small\n" + latex + "}\n"
 
     def __repr__(self) -> str:
