@@ -419,7 +419,7 @@ def flowchart_dot(version: str = "us-2022", rules: pd.DataFrame | None = None) -
     br = "\\n"
     out = [
         "digraph dose {",
-        "  rankdir=TB; nodesep=0.12; ranksep=0.3;",
+        "  rankdir=TB; nodesep=0.06; ranksep=0.3;",
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=12, '
         'fillcolor="#f2f2f2", color="#555555"];',
         '  edge [fontname="Helvetica", fontsize=11, color="#444444"];',
