@@ -24,6 +24,34 @@ COLUMNS = ("claim", "verdict", "the guide says", "the source says", "why")
 AUDIT_DOC = "chapters/audit"  # the page whose rows are the claims' citable targets
 
 
+# Units as the book writes them, whatever the guide or a note typed: superscript squares, the micro
+# sign, a degree sign, an en dash in ranges of numbers and a minus sign before a negative number.
+_UNIT_WORDS = r"(?:%|mg|mL|µM|m²|mg/m²|months?|weeks?|days?|hours?|half-lives|°C|patients)"
+_UNIT_RULES = [
+    (re.compile(r"\b(mg/)?m2\b"), lambda m: f"{m.group(1) or ''}m²"),
+    (re.compile(r"[uμ]M\b"), lambda m: "µM"),
+    (re.compile(r"(?<![\w.])-(?=\d)"), lambda m: "−"),
+    (re.compile(r"\s*degrees? C\b"), lambda m: " °C"),
+    (re.compile(r"(\d)\s+%"), lambda m: f"{m.group(1)}%"),
+    (re.compile(rf"(\d(?:\.\d+)?)-(\d+(?:\.\d+)?)(?=\s*{_UNIT_WORDS})"), lambda m: f"{m.group(1)}–{m.group(2)}"),
+]
+
+
+def normalise_units(text: str) -> str:
+    """'1.0 m2', '-80 degrees C', '2-5 mL', '1.33 uM' read '1.0 m²', '−80 °C', '2–5 mL', '1.33 µM'."""
+    for pattern, repl in _UNIT_RULES:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _with_unit(claim: str, reported: str, unit: str | None) -> str:
+    """The guide's claim with its printed value; the unit shown wherever the claim has one."""
+    said = claim.rstrip(".") if _said_in(reported, claim) else f"{claim.rstrip('.')} (printed: {reported})"
+    if unit and unit not in ("ratio",) and normalise_units(unit) not in normalise_units(said):
+        said = f"{said} ({unit})"
+    return normalise_units(said)
+
+
 def _primary_words(primary: str, cites: dict[str, str]) -> str:
     """'63% (95% CI 25–91) (printed, drilon2022lung)' -> '63% (95% CI 25–91), printed in Drilon et al. 2022'."""
     m = re.match(r"^(.*?)\s*\((printed|derived|not found)(?:,\s*|\s+in\s+|\s*\()?([^()]*)\)?\)?$", primary or "")
@@ -43,7 +71,10 @@ def readable_reason(reason: str, cites: dict[str, str]) -> str:
     """The audit's reason in sentences: 'guide 73, drilon2022lung 63' reads 'the guide prints 73;
     Drilon et al. 2022 print 63'; bibliography keys become short citations."""
     parts = []
-    for part in (reason or "").split("; "):
+    # The audit counts the searches in its log (data/searches.csv); a reader finds them on the
+    # claims audit page, under "What was read, and what was searched".
+    reason = re.sub(r"(search(?:es)?) recorded in data/searches\.csv", r"\1 in the audit's search log", reason or "")
+    for part in reason.split("; "):
         m = _GUIDE_VS_SOURCE.match(part)
         if m and m.group("key") in cites:
             part = f"the guide prints {m.group('guide')}, {cites[m.group('key')]} prints {m.group('source')}"
@@ -59,15 +90,28 @@ def _said_in(reported: str, claim: str) -> bool:
     return all(t.lower() in claim.lower() for t in tokens if t != "n")
 
 
+def _units(audit: pd.DataFrame) -> list[str | None]:
+    """Each row's unit: the audit's own column, else the claim's row in data/claims/."""
+    if "unit" in audit:
+        return [u if isinstance(u, str) and u else None for u in audit["unit"]]
+    from .data import data_dir
+
+    units: dict[str, str] = {}
+    for path in sorted((data_dir() / "claims").glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=["claim_id", "unit"])
+        units.update(zip(frame["claim_id"], frame["unit"]))
+    return [units.get(c) or None for c in audit["claim_id"]]
+
+
 def rows_for(audit: pd.DataFrame) -> pd.DataFrame:
     """The reader's columns for these audit rows, sources named in words."""
     cites = short_citations()
     return pd.DataFrame({
         "claim": audit["claim_id"].to_numpy(),
         "verdict": audit["verdict"].to_numpy(),
-        "the guide says": [c.rstrip(".") if _said_in(r, c) else f"{c.rstrip('.')} (printed: {r})"
-                           for c, r in zip(audit["claim"], audit["reported"])],
-        "the source says": [_primary_words(p, cites) for p in audit["primary"]],
+        "the guide says": [_with_unit(c, r, u) for c, r, u in
+                           zip(audit["claim"], audit["reported"], _units(audit))],
+        "the source says": [normalise_units(_primary_words(p, cites)) for p in audit["primary"]],
         "why": [readable_reason(r, cites) for r in audit["reason"]],
     })
 
@@ -110,7 +154,8 @@ class ClaimTable:
 
         return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(), "text/plain": repr(self)}
 
-    def latex(self) -> str:
+    def latex(self, caption: str | None = None, label: str | None = None) -> str:
+        caption = caption or self.caption
         body = self.rows.map(_latex_escape)
         if self.anchors:
             body["claim"] = [rf"\phantomsection\label{{\detokenize{{{AUDIT_DOC}:claim-{c}}}}}{c}"
@@ -120,7 +165,7 @@ class ClaimTable:
         latex = styler.to_latex(environment="longtable", hrules=True,
                                 column_format=r"p{0.09\linewidth}p{0.12\linewidth}p{0.25\linewidth}"
                                               r"p{0.22\linewidth}p{0.25\linewidth}",
-                                caption=_latex_escape(self.caption) if self.caption else None)
+                                caption=_latex_escape(caption) if caption else None, label=label)
         return "{\\small\n" + latex + "}\n"
 
     def __repr__(self) -> str:

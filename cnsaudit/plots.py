@@ -100,7 +100,10 @@ class Diagram:
     def _render(self, fmt: str) -> bytes:
         import subprocess
 
-        return subprocess.run(["dot", f"-T{fmt}", "-Gdpi=150"], input=self.dot.encode(), capture_output=True,
+        # Resolution for the PNG only: Graphviz scales an SVG's drawing by dpi/72 inside a viewBox
+        # it leaves at 72 dpi, so at 150 dpi the page showed the drawing twice too large, cut off.
+        dpi = ["-Gdpi=150"] if fmt == "png" else []
+        return subprocess.run(["dot", f"-T{fmt}", *dpi], input=self.dot.encode(), capture_output=True,
                               check=True).stdout
 
     def _repr_mimebundle_(self, include=None, exclude=None):

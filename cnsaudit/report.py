@@ -37,9 +37,36 @@ def section(audit: pd.DataFrame, location_prefix: str | tuple[str, ...]) -> Clai
     return ClaimTable(rows)
 
 
-def claim_table(audit: pd.DataFrame) -> ClaimTable:
-    """Every claim of a chapter, in the reader's columns."""
-    return ClaimTable(audit)
+def claim_table(audit: pd.DataFrame, name: str | None = None, caption: str | None = None):
+    """Every claim of a chapter, in the reader's columns; with `name` a numbered table with this
+    caption, which the text cites as {numref}`name`."""
+    table = ClaimTable(audit)
+    if name is None:
+        return table
+    from .numbered import numbered
+
+    return numbered(table, name, caption or "Every claim of the guide, with its verdict and the reason for it.")
+
+
+SECTIONS_CAPTION = ("The guide's sections under their own headings (quoted, with the line where each stands in "
+                    "the guide), the section of this chapter that audits the claims under each heading, and "
+                    "the claims' ids. A heading with no claim under it is one from which no claim was recorded.")
+
+
+def guide_sections(tables: Tables, chapter: str, name: str):
+    """The numbered table mapping the guide's headings to this chapter's sections and claim ids
+    (cnsaudit.guide_map)."""
+    from .guide_map import section_map
+    from .numbered import numbered
+
+    return numbered(section_map(tables, chapter), name, SECTIONS_CAPTION)
+
+
+def guide_order(tables: Tables, chapter: str) -> str:
+    """Whether the chapter takes the guide's sections in the guide's order, as a phrase."""
+    from .guide_map import order_sentence, section_map
+
+    return order_sentence(section_map(tables, chapter), chapter)
 
 
 def verdict_counts(audit: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:

@@ -229,11 +229,13 @@ GUIDES = pa.DataFrameSchema(
     name="guides",
 )
 
-QUOTE_KINDS = ("title", "term", "gene variant")
+QUOTE_KINDS = ("title", "term", "gene variant", "heading")
 
 # Short passages of a guide that a chapter needs word for word (a term it uses, each gene-variant
-# name in it), so that the book reads the same on a clone without the guide texts. Where the texts
-# are present, a test checks each quote against its line.
+# name in it, each section heading, which identifies the section a claim sits in), so that the
+# book reads the same on a clone without the guide texts. Where the texts
+# are present, a test checks each quote against its line. A heading's `location` names the claims
+# under it: the prefixes of their `location`, separated by "; " (cnsaudit.guide_map).
 QUOTES = pa.DataFrameSchema(
     {
         "quote_id": _col("id", unique=True),

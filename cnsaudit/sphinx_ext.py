@@ -447,7 +447,90 @@ def _register_claim_targets(app, doctree) -> None:
             std.labels[name] = (env.docname, name, f"claim {claim_id}")
 
 
+# --- numbered result tables ------------------------------------------------------------------------
+
+
+class numbered_table(nodes.General, nodes.Element):
+    """A result table with a caption; Sphinx numbers it with the tables (see cnsaudit.numbered)."""
+
+
+def _visit_numbered_html(self, node):
+    self.body.append(self.starttag(node, "div", CLASS="cnsaudit-table"))
+
+
+def _depart_numbered_html(self, node):
+    self.body.append("</div>\n")
+
+
+def _visit_numbered_latex(self, node):
+    # The raw longtable inside writes its own \caption and \label; the caption node is for Sphinx.
+    for child in list(node.children):
+        if isinstance(child, nodes.caption):
+            node.remove(child)
+
+
+def _depart_numbered_latex(self, node):
+    pass
+
+
+def _wrap_numbered_tables(app, doctree) -> None:
+    """Each output of cnsaudit.numbered becomes a ``numbered_table`` named ``tab-…``: numbered by
+    numfig, reachable with {numref} (a misspelt name fails -n), labelled in the PDF.
+
+    myst-nb keeps every form of an output (HTML, LaTeX, text) in one "mime bundle" until the
+    builder picks one, so the bundle is what gets wrapped, once."""
+    from .numbered import HTML_HEAD, LABEL, LATEX_HEAD
+
+    env = app.env
+    std = env.get_domain("std")
+    bundles: dict[int, tuple] = {}
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        fmt = raw.get("format", "")
+        m = HTML_HEAD.match(text) if "html" in fmt else LATEX_HEAD.match(text) if fmt == "latex" else None
+        if not m:
+            continue
+        name = m.group("name")
+        if fmt == "latex":
+            label = rf"\label{{\detokenize{{{env.docname}:{name}}}}}"
+            fixed = text.replace(rf"\label{{{LABEL}}}", label)
+            raw = _replace(raw, nodes.raw(fixed, fixed, format="latex", classes=raw.get("classes", [])))
+        bundle = raw
+        while bundle.parent is not None and bundle.get("nb_element") != "mime_bundle":
+            bundle = bundle.parent
+        if bundle.parent is None:
+            bundle = raw
+        _, caption = bundles.get(id(bundle), (None, ""))
+        if "html" in fmt:
+            caption = html.unescape(m.group("caption"))
+        bundles[id(bundle)] = (bundle, caption)
+        bundle["cnsaudit_table"] = name
+    for bundle, caption in bundles.values():
+        name = bundle["cnsaudit_table"]
+        if name in std.labels and std.labels[name][0] != env.docname:
+            from sphinx.util import logging
+
+            logging.getLogger(__name__).warning(f"table name {name} is also used in {std.labels[name][0]}",
+                                                location=bundle)
+        table = numbered_table(ids=[name])
+        table += nodes.caption(caption, caption)
+        bundle.replace_self(table)
+        table += bundle
+        doctree.ids[name] = table  # where {numref} finds the node it numbers
+        std.anonlabels[name] = (env.docname, name)
+        std.labels[name] = (env.docname, name, caption)
+
+
+def _replace(old, new):
+    old.replace_self(new)
+    return new
+
+
 def setup(app):
+    app.add_enumerable_node(numbered_table, "table",
+                            html=(_visit_numbered_html, _depart_numbered_html),
+                            latex=(_visit_numbered_latex, _depart_numbered_latex))
+    app.connect("doctree-read", _wrap_numbered_tables)
     app.connect("doctree-read", _register_claim_targets)
     from .bibstyle import register
 

@@ -129,3 +129,19 @@ def test_every_image_and_diagram_has_real_alt_text(built):
             if "digraph" in fallback or "->" in fallback or len(fallback) < 15:
                 bad.append(f"{page}: diagram alt {fallback[:40]!r}")
     assert bad == []
+
+
+def test_claim_and_section_tables_are_numbered_and_cited_by_number(built):
+    """Each chapter's claim table and its map of the guide's sections are numbered tables, and the
+    text's {numref} links carry the same number as the caption."""
+    numbers = set()
+    for chapter, prefix in [("entrectinib", "ent"), ("alectinib", "alc"), ("ntrk-resistance", "res"),
+                            ("larotrectinib", "lar")]:
+        page = (built / "chapters" / f"{chapter}.html").read_text()
+        for name in (f"tab-{prefix}-sections", f"tab-{prefix}-claims"):
+            caption = re.search(rf'id="{name}".*?<span class="caption-number">Table (\d+) </span>', page, re.S)
+            assert caption, name
+            cited = re.findall(rf'href="#{name}"><span class="std std-numref">Table (\d+)</span>', page)
+            assert cited and set(cited) == {caption.group(1)}, name
+            numbers.add(int(caption.group(1)))
+    assert len(numbers) == 8

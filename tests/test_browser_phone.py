@@ -32,3 +32,41 @@ def test_phone_menu_and_contents_buttons_open_their_drawers(browser, site, toggl
         page.screenshot(path=str(ARTIFACTS / f"phone-{toggle}-open.png"))
     finally:
         context.close()
+
+
+# The diagram's own SVG: its viewBox width and its smallest font size, in SVG units.
+DIAGRAM_TEXT = """async () => {
+  const found = [];
+  for (const el of document.querySelectorAll('.bd-article img[src$=".svg"], .bd-article object[data$=".svg"]')) {
+    const url = el.currentSrc || el.src || el.data;
+    const svg = await (await fetch(url)).text();
+    if (!svg.includes('class="graph"')) continue;  // Graphviz output only
+    const box = svg.match(/viewBox="[\\d.\\s-]+"/)[0].match(/[\\d.]+/g).map(Number);
+    const sizes = [...svg.matchAll(/font-size="([\\d.]+)"/g)].map(m => Number(m[1]));
+    const shown = el.getBoundingClientRect().width;
+    const scale = svg.match(/class="graph" transform="scale\\(([\\d.]+)/);
+    found.push([url.split('/').pop(), shown, box[2], Math.min(...sizes), document.documentElement.scrollWidth,
+                scale ? Number(scale[1]) : 1]);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("path", ["chapters/entrectinib.html", "chapters/alectinib.html",
+                                  "chapters/ntrk-resistance.html", "chapters/larotrectinib.html"])
+def test_every_flowchart_is_legible_at_phone_width(browser, site, path):
+    """At 390 px every Graphviz diagram fits the page and none of its text is drawn below 10 px."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{site}/{path}", wait_until="networkidle")
+        diagrams = page.evaluate(DIAGRAM_TEXT)
+        assert diagrams, path
+        small = [(name, round(font * shown / width, 1)) for name, shown, width, font, _, _ in diagrams
+                 if font * shown / width < 10]
+        assert small == []
+        assert all(page_width <= 390 for *_, page_width, _ in diagrams)
+        # The drawing fits its own box: an SVG drawn at more than 72 dpi is scaled inside a viewBox
+        # that is not, and the page shows it enlarged and cut off.
+        assert [name for name, *_, scale in diagrams if abs(scale - 1) > 0.01] == []
+    finally:
+        page.close()
