@@ -51,8 +51,9 @@ def test_pdf_edition_builds(built_root, tmp_path):
     # when nbval has rewritten its downloads); measured 25 s instead of a second full build.
     shutil.copytree(built_root / "_build", tmp_path / "_build")
     jb = Path(sys.executable).parent / "jupyter-book"
+    # pdflatex echoes parts of its log in the document's 8-bit font encoding, not UTF-8.
     proc = subprocess.run([str(jb), "build", str(ROOT), "--builder", "pdflatex", "--path-output", str(tmp_path)],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, encoding="utf-8", errors="replace", check=False)
     pdf = tmp_path / "_build" / "latex" / "cnsaudit.pdf"
     assert proc.returncode == 0 and pdf.is_file(), proc.stdout[-3000:] + proc.stderr[-2000:]
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
