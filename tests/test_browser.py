@@ -2,7 +2,8 @@
 console error, no failed request, nothing fetched from another host, every image decoded, every glue
 value and claim anchor there. The phone width is checked by tests/test_browser_phone.py.
 
-Screenshots of each page are kept in tests/artifacts/ for a person to look at.
+Screenshots of the top of each page (up to four screens) are kept in tests/artifacts/ for a person to
+look at.
 """
 
 from __future__ import annotations
