@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,9 +71,12 @@ def floor_seconds() -> float:
         imports = [line for cell in nb.cells if cell.cell_type == "code"
                    for line in cell.source.splitlines() if line.startswith(("import ", "from "))]
         probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("\n".join(imports))])
-        start = time.perf_counter()
-        NotebookClient(probe, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
-        total += time.perf_counter() - start
+        # The same kernel set-up as the build's (IPC transport, a private socket folder).
+        with tempfile.TemporaryDirectory(prefix="cnsaudit-kernel-") as sockets:
+            km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+            start = time.perf_counter()
+            NotebookClient(probe, km=km, resources={"metadata": {"path": str(path.parent)}}).execute()
+            total += time.perf_counter() - start
     return total
 
 

@@ -58,14 +58,20 @@ def rounds_to(value: Fraction | float, printed: str | Printed) -> list[str]:
 
 def compatible_numerators(printed_pct: str | Printed, n: int) -> list[int]:
     """Every k in 0..n whose k/n, as a percentage, prints as `printed_pct` (GRIM-style)."""
-    p = _as_printed(printed_pct)
+    return list(_compatible_numerators(_as_printed(printed_pct), int(n)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _compatible_numerators(p: Printed, n: int) -> tuple[int, ...]:
+    # Cached: the audit asks the same (figure, n) pairs many times over (row-size searches up to a
+    # bound, mutation runs), and the answer is a pure function of them.
     # Only k with 100k/n within half a printed unit of the figure can round to it; testing that
     # window (widened by one either side) gives the same list as testing every k in 0..n.
     half = Fraction(1, 2 * 10 ** p.decimals)
     centre = Fraction(p.value)
     low = max(0, math.floor((centre - half) * n / 100) - 1)
     high = min(n, math.ceil((centre + half) * n / 100) + 1)
-    return [k for k in range(low, high + 1) if rounds_to(percent(k, n), p)]
+    return tuple(k for k in range(low, high + 1) if rounds_to(percent(k, n), p))
 
 
 def is_granular(printed_pct: str | Printed, n: int) -> bool:
