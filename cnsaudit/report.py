@@ -79,7 +79,10 @@ def verdict_counts(audit: pd.DataFrame, tables: Tables | None = None) -> pd.Data
     table = pd.crosstab(labels, audit["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
     table["total"] = table.sum(axis=1)
     table.loc["all guides"] = table.sum(axis=0)
-    table.columns.name = None
+    # The label "guide" goes in the header's corner cell: an index name would add a second header
+    # row holding nothing else.
+    table.index.name = None
+    table.columns.name = "guide"
     return table
 
 
