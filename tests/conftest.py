@@ -80,6 +80,12 @@ def edit_cell(path: Path, key_column: str, key: str, column: str, value: str) ->
     df.to_csv(path, index=False)
 
 
+def unread(evidence: Path, fact_id: str, status: str = "abstract_only") -> None:
+    """Make an evidence row one that was not read in full: no value, and the given status."""
+    edit_cell(evidence, "fact_id", fact_id, "value", "")
+    edit_cell(evidence, "fact_id", fact_id, "status", status)
+
+
 def strict_build(out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """A strict build of the book (-W -n --keep-going) into `out`."""
     jb = Path(sys.executable).parent / "jupyter-book"

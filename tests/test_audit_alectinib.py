@@ -7,7 +7,7 @@ import pytest
 from cnsaudit import audit, data, derive
 from cnsaudit.data import DataError
 
-from .conftest import edit_cell, verdict_of
+from .conftest import edit_cell, unread, verdict_of
 
 GUIDE = "001_557834016323f385.txt"
 
@@ -161,8 +161,7 @@ def test_a_found_statement_follows_its_evidence_row(data_copy, fact_id, claim_id
     assert verdict_of(claim_id) == "consistent"
     edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", fact_id, "value", "something else")
     assert verdict_of(claim_id) == "contradicted"
-    edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", fact_id, "value", "")
-    edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", fact_id, "status", "abstract_only")
+    unread(data_copy / "evidence/alectinib.csv", fact_id)
     assert verdict_of(claim_id) == "unverified"
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from cnsaudit import audit, data
 
-from .conftest import edit_cell, verdict_of
+from .conftest import edit_cell, unread, verdict_of
 
 GUIDE = "000_74ab3254b9657455.txt"
 
@@ -130,9 +130,7 @@ def test_newer_data_turns_a_match_into_a_caveat(data_copy):
 def test_designed_for_the_cns_follows_the_drilon_row(data_copy):
     # Drilon et al. 2020 print the design intent; unread again, the claim is unverified.
     assert verdict_of("ent-03") == "consistent"
-    path = data_copy / "evidence/entrectinib.csv"
-    edit_cell(path, "fact_id", "ent-cns-design-drilon", "value", "")
-    edit_cell(path, "fact_id", "ent-cns-design-drilon", "status", "abstract_only")
+    unread(data_copy / "evidence/entrectinib.csv", "ent-cns-design-drilon")
     assert verdict_of("ent-03") == "unverified"
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from cnsaudit import audit, data, stats
 
-from .conftest import edit_cell, verdict_of
+from .conftest import edit_cell, unread, verdict_of
 
 GUIDE = "003_78f3d3862d36bdb2.txt"
 CLAIMS = "claims/larotrectinib.csv"
@@ -191,8 +191,7 @@ def test_a_found_statement_unread_again_is_unverified(data_copy, fact_id, claim_
     # The search found each statement printed; had only an abstract been read, the claim would
     # fall back to unverified, and its reason would say so and count the searches.
     assert verdict_of(claim_id) == "consistent"
-    edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "status", "abstract_only")
-    edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "value", "")
+    unread(data_copy / EVIDENCE, fact_id)
     row = audit.run(data.load()).set_index("claim_id").loc[claim_id]
     assert row["verdict"] == "unverified"
     assert "only an abstract or excerpt" in row["reason"] and "data/searches.csv" in row["reason"]
