@@ -14,6 +14,7 @@ import pandas as pd
 from .audit import VERDICTS
 from .claim_table import ClaimTable
 from .findings import short_citations
+from .latex_output import escape, longtable
 from .cli import render
 from .data import Tables
 
@@ -77,9 +78,7 @@ def claims_html(results: pd.DataFrame, tables: Tables, verdict: str) -> ClaimsBy
 
 
 def _latex_text(text: str) -> str:
-    from .claim_table import _latex_escape
-
-    return _latex_escape(text)
+    return escape(text)
 
 
 def claim_citation(claim_id: str) -> str:
@@ -179,16 +178,11 @@ class SearchesTable:
         return self.html
 
     def latex(self) -> str:
-        from .claim_table import _latex_escape
-
         if self.frame.empty:
             return "No claim is unverified.\n"
-        body = self.frame.map(_latex_escape)
-        latex = body.style.hide(axis="index").to_latex(
-            environment="longtable", hrules=True,
-            column_format=r"p{0.08\linewidth}p{0.18\linewidth}p{0.12\linewidth}p{0.2\linewidth}"
-                          r"p{0.26\linewidth}p{0.08\linewidth}")
-        return "{\\scriptsize\n" + latex + "}\n"
+        return longtable(self.frame.map(escape),
+                         r"p{0.08\linewidth}p{0.18\linewidth}p{0.12\linewidth}p{0.2\linewidth}"
+                         r"p{0.26\linewidth}p{0.08\linewidth}", size="scriptsize")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         from .latex_output import LATEX_MIME

@@ -19,6 +19,8 @@ import re
 import pandas as pd
 
 from .findings import plain, short_citations
+from .latex_output import escape as _latex_escape
+from .latex_output import longtable
 
 COLUMNS = ("claim", "verdict", "the guide says", "the source says", "why")
 AUDIT_DOC = "chapters/audit"  # the page whose rows are the claims' citable targets
@@ -116,12 +118,6 @@ def rows_for(audit: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _latex_escape(text: str) -> str:
-    specials = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-    return "".join(specials.get(ch, ch) for ch in text)
-
-
 class ClaimTable:
     def __init__(self, audit: pd.DataFrame, anchors: bool = False, caption: str | None = None,
                  cite=None):
@@ -161,12 +157,9 @@ class ClaimTable:
             body["claim"] = [rf"\phantomsection\label{{\detokenize{{{AUDIT_DOC}:claim-{c}}}}}{c}"
                              for c in self.rows["claim"]]
         body["verdict"] = [rf"\textbf{{{v}}}" for v in body["verdict"]]
-        styler = body.style.hide(axis="index")
-        latex = styler.to_latex(environment="longtable", hrules=True,
-                                column_format=r"p{0.09\linewidth}p{0.12\linewidth}p{0.25\linewidth}"
-                                              r"p{0.22\linewidth}p{0.25\linewidth}",
-                                caption=_latex_escape(caption) if caption else None, label=label)
-        return "{\\small\n" + latex + "}\n"
+        return longtable(body, r"p{0.09\linewidth}p{0.12\linewidth}p{0.25\linewidth}"
+                               r"p{0.22\linewidth}p{0.25\linewidth}",
+                         caption=_latex_escape(caption) if caption else None, label=label)
 
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", None, "display.width", 200):

@@ -133,7 +133,7 @@ class FindingsList:
         return "".join(parts)
 
     def latex(self) -> str:
-        from .claim_table import _latex_escape
+        from .latex_output import escape as _latex_escape
 
         parts = []
         for guide, by_guide in self.frame.groupby("guide", sort=False):

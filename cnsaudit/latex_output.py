@@ -12,6 +12,22 @@ from docutils import nodes
 
 LATEX_MIME = "text/x-cnsaudit-latex"
 
+_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+             "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def escape(text: str) -> str:
+    """Text as LaTeX prints it literally (every special character escaped)."""
+    return "".join(_SPECIALS.get(ch, ch) for ch in str(text))
+
+
+def longtable(body, column_format: str, caption: str | None = None, label: str | None = None,
+              size: str = "small") -> str:
+    """A DataFrame whose cells are already LaTeX as a longtable (pandas Styler), in a font size."""
+    latex = body.style.hide(axis="index").to_latex(environment="longtable", hrules=True,
+                                                   column_format=column_format, caption=caption, label=label)
+    return f"{{\\{size}\n" + latex + "}\n"
+
 
 class RawLatexRenderer:
     mime_priority_overrides = [("latex", LATEX_MIME, 5)]

@@ -19,17 +19,14 @@ import re
 
 import pandas as pd
 
+from .latex_output import escape as _latex_escape
+from .latex_output import longtable
+
 LABEL = "cnsaudit-numbered-label"
 NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 HTML_HEAD = re.compile(r'^<div class="cnsaudit-numbered" data-name="(?P<name>[^"]+)" '
                        r'data-caption="(?P<caption>[^"]*)">')
 LATEX_HEAD = re.compile(r"^% cnsaudit-numbered (?P<name>\S+)\n")
-
-
-def _latex_escape(text: str) -> str:
-    from .claim_table import _latex_escape as escape
-
-    return escape(str(text))
 
 
 def _frame_latex(frame: pd.DataFrame, caption: str) -> str:
@@ -39,9 +36,7 @@ def _frame_latex(frame: pd.DataFrame, caption: str) -> str:
     body.columns = [_latex_escape(c) for c in body.columns]
     width = 0.95 / max(1, len(body.columns))
     columns = "".join(rf"p{{{width:.3f}\linewidth}}" for _ in body.columns)
-    latex = body.style.hide(axis="index").to_latex(environment="longtable", hrules=True, column_format=columns,
-                                                   caption=_latex_escape(caption), label=LABEL)
-    return "{\\small\n" + latex + "}\n"
+    return longtable(body, columns, caption=_latex_escape(caption), label=LABEL)
 
 
 def _frame_html(frame: pd.DataFrame) -> str:
