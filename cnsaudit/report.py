@@ -69,13 +69,24 @@ def guide_order(tables: Tables, chapter: str) -> str:
     return order_sentence(section_map(tables, chapter), chapter)
 
 
+def guide_label(tables: Tables, guide: str) -> str:
+    """A guide as readers see it named: its number and its topic ("000: Entrectinib and …")."""
+    return f"{guide[:3]}: {tables.guides.set_index('guide').loc[guide, 'topic']}"
+
+
+def errors_table(errors: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    """`audit.errors` for readers: the error as a column, each guide by its number and topic."""
+    shown = errors.rename_axis("error").reset_index()
+    shown["guide"] = [guide_label(tables, g) for g in shown["guide"]]
+    return shown[["error", "verdict", "cells", "claims", "guide"]]
+
+
 def verdict_counts(audit: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
     """Claims per verdict for each guide, with totals; rows named by guide topic when `tables`
     is given."""
     labels = audit["guide"]
     if tables is not None:
-        topics = tables.guides.set_index("guide")["topic"]
-        labels = labels.map(lambda g: f"{g[:3]}: {topics[g]}").rename("guide")
+        labels = labels.map(lambda g: guide_label(tables, g)).rename("guide")
     table = pd.crosstab(labels, audit["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
     table["total"] = table.sum(axis=1)
     table.loc["all guides"] = table.sum(axis=0)

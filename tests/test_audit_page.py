@@ -61,3 +61,13 @@ def test_reasons_are_sentences_with_sources_in_words(results):
     rows = claim_table.rows_for(results)
     keys = [k for k in short_citations() if rows["the source says"].str.contains(rf"\b{k}\b").any()]
     assert keys == []
+
+
+def test_the_errors_table_names_guides_by_topic_and_the_error_as_a_column(results, tables):
+    from cnsaudit import report
+
+    shown = report.errors_table(audit.errors(results), tables)
+    assert list(shown.columns) == ["error", "verdict", "cells", "claims", "guide"]
+    assert shown["cells"].sum() == (results["verdict"].isin(["contradicted", "inconsistent"])).sum()
+    assert not shown["guide"].str.endswith(".txt").any()
+    assert shown["guide"].str.match(r"^\d{3}: \S").all()
