@@ -88,6 +88,33 @@ def test_the_prose_check_catches_typed_numbers_and_spares_names_and_glue():
     assert typed_numbers("NTRK1 G595R in M3B cells; {glue:text}`n` of `k=7`; 95% CI") == []
 
 
+# The reproduce page is instructions for rerunning the book, so it names commands and folders.
+INSTRUCTION_PAGES = {"reproduce.ipynb"}
+_INTERNAL_NAME = re.compile(r"\bdata/[\w/.-]*|\b[\w-]+\.(?:csv|py|bib)\b|\bcnsaudit\.[a-z_]+")
+
+
+def internal_names(markdown: str) -> list[str]:
+    """Data file names, script names and package paths written in a reader's text."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    text = re.sub(r"\{download\}`[^`]*`", " ", text)  # a download link names its file on purpose
+    return _INTERNAL_NAME.findall(text)
+
+
+@pytest.mark.parametrize("path", [p for p in book_notebooks() if p.name not in INSTRUCTION_PAGES],
+                         ids=lambda p: p.name)
+def test_the_prose_names_no_data_file_or_code_path(path):
+    """Readers see "the chapter's claim table", not a file name or a function's dotted path."""
+    named = [f"{cell.id}: {name}" for cell in nbformat.read(path, as_version=4).cells
+             if cell.cell_type == "markdown" for name in internal_names(cell.source)]
+    assert named == [], named
+
+
+def test_the_internal_name_check_catches_files_and_code_paths():
+    assert internal_names("from `data/claims/x.csv` by `cnsaudit.audit`; see scripts/setup.py") == [
+        "data/claims/x.csv", "cnsaudit.audit", "setup.py"]
+    assert internal_names("the claim table ({download}`CSV <downloads/a.csv>`); the cnsaudit package") == []
+
+
 def _outputs(nb) -> list:
     return [(c.execution_count, c.outputs) for c in nb.cells if c.cell_type == "code"]
 
