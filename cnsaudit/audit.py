@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import derive, stats
+from . import derive, schema, stats
 from .data import Tables
 from .printed import parse, same_figure
 from .schema import STATUS_MEANING
@@ -378,6 +378,16 @@ def _check_value(f: Finding) -> None:
           if not ok else f"{fact['ref']} prints {fact['value']}", "contradicted")
 
 
+def _check_scope(f: Finding) -> None:
+    """What a source shows for one population, stated by the guide for another (a wider one, as a
+    rule): it holds where the source looked, and the guide leaves that limit out."""
+    c, fact = f.claim, f.fact
+    if _get(c, "scope") != schema.BEYOND_SOURCE or fact["status"] != "printed":
+        return
+    f.add("population", False, f"{fact['ref']} shows it for {fact['population']} only; the guide states it "
+          f"for {c['population']}", "caveat")
+
+
 def _check_counts(f: Finding) -> None:
     c, fact = f.claim, f.fact
     for key, label in (("n", "n"), ("k", "k")):
@@ -485,6 +495,7 @@ def audit_findings(tables: Tables) -> list[Finding]:
         f = Finding(claim=c, fact=dict(facts[c["fact_id"]]))
         _check_source(f, searches.get(c["fact_id"], 0), derivations.get(c["fact_id"]))
         _check_value(f)
+        _check_scope(f)
         _check_counts(f)
         _check_interval_and_p(f)
         _check_conditions(f)

@@ -33,7 +33,11 @@ STATUS_MEANING = {
     "abstract_only": "only an abstract or excerpt was read; the figure may be in the full text",
     "no_source": "no primary source identified",
 }
-SCOPES = ("heading only",)
+# "heading only": the guide's heading names a case its text gives no rule for. "beyond the source's
+# population": the guide states for one population (often a wider one) what its source shows only for
+# another; the claim and its fact each name their population, and the two differ.
+SCOPES = ("heading only", "beyond the source's population")
+BEYOND_SOURCE = SCOPES[1]
 SEARCH_OUTCOMES = ("found", "found-different", "abstract-only", "not-found")
 DRUGS = (
     "entrectinib", "larotrectinib", "repotrectinib", "selitrectinib", "alectinib", "crizotinib",
@@ -318,6 +322,7 @@ CLAIMS = pa.DataFrameSchema(
         "finding": _col("id", nullable=True),
         # "heading only": the guide's heading names this case but its text gives no rule for it (it
         # gives another case's rule). Leaving a rule out is an omission, not a contradiction.
+        # "beyond the source's population": see SCOPES; the audit makes it a caveat, not a pass.
         "scope": _col("vocab", vocab=SCOPES, nullable=True),
     },
     checks=[r.as_check() for r in [*_rules("reported"), _category_rule("reported")]],

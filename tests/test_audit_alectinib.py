@@ -17,7 +17,7 @@ EXPECTED = {
     "alc-02": "contradicted",   # CAS 897383-62-9 is not alectinib's (1256580-46-7)
     "alc-03": "unverified",     # 30-40% at diagnosis: no primary source
     "alc-04": "unverified",     # 50-60% after first-generation TKIs
-    "alc-05": "unverified",     # "poor" crizotinib penetration: no source says so in words
+    "alc-05": "consistent",     # "poor" crizotinib penetration: Kodama et al. say so in words
     "alc-06": "consistent",     # alectinib not a P-gp substrate (Kodama, Caco-2)
     "alc-07": "consistent",     # crizotinib efficiently removed by P-gp (Tang 2014, mouse and in vitro)
     "alc-08": "consistent",     # PFS HR 0.40 (0.25-0.64)
@@ -62,7 +62,7 @@ EXPECTED = {
     "alc-47": "consistent",     # uniform brain imaging in all patients
     "alc-48": "consistent",     # effective in routine practice
     "alc-49": "unverified",     # real-world CNS efficacy "confirms" the trials: no CNS comparison read
-    "alc-50": "unverified",     # design generalisation: no source
+    "alc-50": "caveat",         # a design rule for all inhibitors from one drug (Kodama et al.)
     "alc-51": "consistent",     # guideline recommends alectinib for brain metastases
     "alc-52": "unverified",     # may delay radiotherapy
     "alc-53": "unverified",     # basis of the Level III recommendation

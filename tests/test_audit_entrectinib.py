@@ -44,7 +44,7 @@ EXPECTED = {
     "ent-30": "unverified",
     # Coverage: the guide's remaining checkable statements (background, generalisations, methods).
     "ent-31": "consistent",     # fusions as oncogenic drivers across tumour types (Drilon 2020)
-    "ent-32": "unverified",     # "many" inhibitors: the cited study covers repotrectinib alone
+    "ent-32": "caveat",         # "many" inhibitors: the cited study shows it for repotrectinib, in mice
     "ent-33": "unverified",     # crizotinib/larotrectinib strong in the bidirectional assay
     "ent-34": "consistent",     # earlier results disagreed with brain distribution (abstract)
     "ent-35": "consistent",     # novel AP-ER model brought in for that question (abstract)
@@ -55,7 +55,7 @@ EXPECTED = {
     "ent-40": "consistent",     # M5 the main active metabolite (EU product information)
     "ent-41": "consistent",     # CSF over unbound plasma
     "ent-42": "consistent",     # the title's "differentiation from other inhibitors in its class"
-    "ent-43": "unverified",     # superior to TKIs in general: only two were compared
+    "ent-43": "caveat",         # higher than TKIs in general: only two were compared, in rats
     "ent-44": "unverified",     # Transwell monolayers: full text only
     "ent-45": "unverified",     # steady-state plasma: the abstract speaks only of the brain
     "ent-46": "unverified",     # cisterna magna
@@ -163,8 +163,8 @@ def test_a_unique_derivation_is_not_a_printed_figure(results, data_copy):
 @pytest.mark.parametrize("fact_id, status, value, claim_id, verdict", [
     # A label that called M5 inactive would contradict the guide's row label.
     ("m5-active", "printed", "inactive metabolite", "ent-40", "contradicted"),
-    # A generalisation stays unverified until a source prints it for the population the guide names.
-    ("ent-csf-vs-tkis", "printed", "higher than other TKIs", "ent-43", "consistent"),
+    # Had the abstract ranked entrectinib below the two TKIs it compares, the guide would be wrong.
+    ("ent-csf-vs-tkis", "printed", "lower", "ent-43", "contradicted"),
     # A method statement turns on what the full text prints once it is read: the same site, or another.
     ("ent-rat-csf-site", "printed", "cisterna magna", "ent-46", "consistent"),
     ("ent-rat-csf-site", "printed", "lateral ventricle", "ent-46", "contradicted"),
@@ -186,3 +186,19 @@ def test_the_intracranial_figures_belong_to_their_series(tables):
         assert ev.loc[fact, "series"] == fact
     assert ev.loc["ros1-ic-orr-2022", "series"] == "ros1-ic-orr"
     assert ev.loc["ros1-ic-orr-2022", "status"] == "abstract_only"
+
+
+def test_a_statement_wider_than_its_source_is_a_caveat(data_copy):
+    # The guide says efflux transporters limit "many" inhibitors; the study it cites shows it for one
+    # inhibitor, in mice. The finding holds where the source looked; the guide leaves out the limit.
+    row = audit.run(data.load()).set_index("claim_id").loc["ent-32"]
+    assert row["verdict"] == "caveat"
+    assert ("wang2021repotrectinib shows it for one inhibitor (repotrectinib), in mice only; the guide states it "
+            "for many small-molecule inhibitors") in row["reason"]
+    # Stated for the population the source studied, the same printed finding is consistent ...
+    edit_cell(data_copy / "claims/entrectinib.csv", "claim_id", "ent-32", "scope", "")
+    assert verdict_of("ent-32") == "consistent"
+    # ... and a source read only in part leaves it unverified, whatever its scope.
+    edit_cell(data_copy / "claims/entrectinib.csv", "claim_id", "ent-32", "scope", "beyond the source's population")
+    unread(data_copy / "evidence/entrectinib.csv", "ent-efflux-many")
+    assert verdict_of("ent-32") == "unverified"

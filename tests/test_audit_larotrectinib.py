@@ -25,7 +25,7 @@ EXPECTED = {
     "lar-09": "consistent",    # 2018 label 12.1: constitutively active oncogenic driver
     "lar-10": "consistent",    # Doz 2022: no new safety signals
     "lar-11": "consistent",    # mostly grade 1 or 2 (Hong 2019: predominantly grade 1, adults)
-    "lar-12": "unverified",
+    "lar-12": "consistent",    # the label Highlights list the same nine reactions
     "lar-13": "contradicted",  # the label names other neurologic reactions (entrectinib wording)
     "lar-14": "consistent",    # withhold until grade 1 or baseline
     "lar-15": "consistent",    # resume at next modification within 4 weeks
@@ -67,7 +67,7 @@ EXPECTED = {
     "lar-51": "unverified",    # protocol numbers: no larotrectinib CSF protocol in any source read
     "lar-52": "unverified",
     "lar-53": "unverified",
-    "lar-54": "unverified",
+    "lar-54": "caveat",        # -80 °C is the CSF biobanking consensus, written for biomarkers
     "lar-55": "consistent",    # compound of interest larotrectinib
     "lar-56": "consistent",    # TRK fusion-positive cancer
     "lar-57": "consistent",    # inhibits TRK fusion proteins (EU SmPC 5.1)

@@ -78,3 +78,21 @@ def test_an_invented_figure_is_caught(tables):
     evidence.loc[evidence["fact_id"] == "ent-aper", "value"] = "1.1–1.17"
     missing = numbers_missing_from(SHEET.read_text(encoding="utf-8"), evidence)
     assert ("ent-aper", "value", "1.17") in missing
+
+
+def unverified_with_a_found_search(results, searches) -> list[str]:
+    """Claims left unverified although a search of theirs is marked as having found the statement
+    printed: the search log and the verdict would tell the reader two different things."""
+    unverified = set(results.loc[results["verdict"] == "unverified", "claim_id"])
+    found = set(searches.loc[searches["outcome"] == "found", "claim_id"].dropna())
+    return sorted(unverified & found)
+
+
+def test_no_claim_is_unverified_beside_a_search_that_found_it(results, tables):
+    assert unverified_with_a_found_search(results, tables.searches) == []
+
+
+def test_a_found_search_beside_an_unverified_claim_is_caught(results, tables):
+    searches = tables.searches.copy()
+    searches.loc[searches["claim_id"] == "res-08", "outcome"] = "found"
+    assert unverified_with_a_found_search(results, searches) == ["res-08"]

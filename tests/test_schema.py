@@ -152,3 +152,15 @@ def test_every_error_is_reported_at_once(data_copy):
     edit_cell(data_copy / EVIDENCE, "fact_id", "ntrk-dor", "cutoff", "never")
     error = _error(data_copy)
     assert "claims/entrectinib.csv" in error and "evidence/entrectinib.csv" in error
+
+
+def test_a_claim_beyond_its_source_must_name_two_different_populations(data_copy):
+    # ent-32 states for many inhibitors what its source shows for one: both populations are data.
+    lines = (data_copy / CLAIMS).read_text().splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("ent-32,"))
+    edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "population", "")
+    assert (f"data/{CLAIMS}, row {row} (line {row + 1}), column 'population': scope \"beyond the source's "
+            "population\" needs the population of the claim and of fact 'ent-efflux-many'") in _error(data_copy)
+    edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "population", "one inhibitor (repotrectinib), in mice")
+    assert (f"data/{CLAIMS}, row {row} (line {row + 1}), column 'scope': \"beyond the source's population\", "
+            "but the claim and fact 'ent-efflux-many' name the same population") in _error(data_copy)
