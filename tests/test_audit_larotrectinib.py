@@ -14,7 +14,7 @@ EVIDENCE = "evidence/larotrectinib.csv"
 
 # Written from reading the guide against the primary-literature sheet, independently of the engine.
 EXPECTED = {
-    "lar-01": "unverified",    # same dose with CNS metastases: the label says nothing either way
+    "lar-01": "consistent",    # one dosage for every patient; no label modification is for CNS metastases
     "lar-02": "consistent",    # 100 mg BID at BSA >= 1.0
     "lar-03": "consistent",    # 100 mg/m2 BID below 1.0
     "lar-04": "consistent",    # with or without food
