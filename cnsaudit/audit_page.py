@@ -120,33 +120,50 @@ def read_status_counts(results: pd.DataFrame) -> pd.DataFrame:
     ).set_index("evidence status")
 
 
+OUTCOME_WORDS = {"found": "found", "found-different": "found something different",
+                 "abstract-only": "abstract only", "not-found": "not found"}
+
+
+def _searches_of(searches: pd.DataFrame, claim_id: str, fact_id: str) -> pd.DataFrame:
+    found = searches[(searches["claim_id"] == claim_id) | (searches["fact_id"] == fact_id)]
+    return found.drop_duplicates(subset=["query", "returned"])
+
+
+def search_summary(found: pd.DataFrame) -> str:
+    """'12 searches: 2 abstract only, 10 not found', outcomes in the log's own order."""
+    counts = found["outcome"].value_counts()
+    parts = [f"{counts[o]} {OUTCOME_WORDS[o]}" for o in OUTCOME_WORDS if o in counts.index]
+    return f"{len(found)} search{'es' if len(found) != 1 else ''}: {', '.join(parts)}"
+
+
 def _searches_html(results: pd.DataFrame, tables: Tables) -> str:
-    """For each unverified claim, what was read and every search recorded for it in
-    data/searches.csv (date, corpus, query, what came back, outcome)."""
+    """For each unverified claim, what was read and how many searches were made with what outcome;
+    each search (date, corpus, query, what came back, outcome) opens under it."""
     from .schema import STATUS_MEANING
 
     rows = results[results["verdict"] == "unverified"].sort_values("claim_id")
     if rows.empty:
         return "<p>No claim is unverified.</p>"
-    searches = tables.searches
     parts = ['<table class="dataframe audit-searches"><thead><tr><th>claim</th><th>what was read</th>'
-             "<th>searched</th><th>query</th><th>what came back</th><th>outcome</th></tr></thead><tbody>"]
+             "<th>searches</th></tr></thead><tbody>"]
     for r in rows.itertuples():
-        found = searches[(searches["claim_id"] == r.claim_id) | (searches["fact_id"] == r.fact_id)]
-        found = found.drop_duplicates(subset=["query", "returned"])
+        found = _searches_of(tables.searches, r.claim_id, r.fact_id)
         read = f"{STATUS_MEANING[r.status]} ({short_citations().get(r.ref, r.ref)})"
         link = f'<a href="#{anchor(r.claim_id)}">{html.escape(r.claim_id)}</a>'
+        head = (f'<tr id="searches-{html.escape(r.claim_id)}"><td data-label="claim">{link}</td>'
+                f'<td data-label="what was read">{html.escape(read)}</td><td data-label="searches">')
         if found.empty:
-            parts.append(f'<tr id="searches-{html.escape(r.claim_id)}"><td>{link}</td><td>{html.escape(read)}</td>'
-                         '<td colspan="4">no search recorded</td></tr>')
+            parts.append(f"{head}no search recorded</td></tr>")
             continue
-        span = len(found)
-        for i, s in enumerate(found.itertuples()):
-            head = (f'<tr id="searches-{html.escape(r.claim_id)}"><td rowspan="{span}">{link}</td>'
-                    f'<td rowspan="{span}">{html.escape(read)}</td>') if i == 0 else "<tr>"
-            parts.append(f"{head}<td>{html.escape(s.searched)} ({html.escape(s.corpus)})</td>"
-                         f"<td>{html.escape(s.query)}</td><td>{html.escape(s.returned)}</td>"
-                         f"<td>{html.escape(s.outcome)}</td></tr>")
+        log = "".join(f'<tr><td data-label="searched">{html.escape(s.searched)} ({html.escape(s.corpus)})</td>'
+                      f'<td data-label="query">{html.escape(s.query)}</td>'
+                      f'<td data-label="what came back">{html.escape(s.returned)}</td>'
+                      f'<td data-label="outcome">{html.escape(OUTCOME_WORDS[s.outcome])}</td></tr>'
+                      for s in found.itertuples())
+        parts.append(f"{head}<details><summary>{html.escape(search_summary(found))}</summary>"
+                     '<table class="search-log"><thead><tr><th>searched</th><th>query</th>'
+                     f"<th>what came back</th><th>outcome</th></tr></thead><tbody>{log}</tbody></table>"
+                     "</details></td></tr>")
     parts.append("</tbody></table>")
     return "\n".join(parts)
 
@@ -156,14 +173,14 @@ def _searches_frame(results: pd.DataFrame, tables: Tables) -> pd.DataFrame:
 
     rows = []
     for r in results[results["verdict"] == "unverified"].sort_values("claim_id").itertuples():
-        found = tables.searches[(tables.searches["claim_id"] == r.claim_id) | (tables.searches["fact_id"] == r.fact_id)]
-        found = found.drop_duplicates(subset=["query", "returned"])
+        found = _searches_of(tables.searches, r.claim_id, r.fact_id)
         read = f"{STATUS_MEANING[r.status]} ({short_citations().get(r.ref, r.ref)})"
         for s in found.itertuples() if not found.empty else [None]:
             rows.append({"claim": r.claim_id, "what was read": read,
                          "searched": f"{s.searched} ({s.corpus})" if s else "—",
                          "query": s.query if s else "no search recorded",
-                         "what came back": s.returned if s else "—", "outcome": s.outcome if s else "—"})
+                         "what came back": s.returned if s else "—",
+                         "outcome": OUTCOME_WORDS[s.outcome] if s else "—"})
     return pd.DataFrame(rows, columns=["claim", "what was read", "searched", "query", "what came back", "outcome"])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cnsaudit import audit, audit_page, cli
+from cnsaudit import audit, audit_page, cli, schema
 
 
 def test_every_claim_appears_once_under_its_verdict_with_its_anchor(results, tables):
@@ -71,3 +71,21 @@ def test_the_errors_table_names_guides_by_topic_and_the_error_as_a_column(result
     assert shown["cells"].sum() == (results["verdict"].isin(["contradicted", "inconsistent"])).sum()
     assert not shown["guide"].str.endswith(".txt").any()
     assert shown["guide"].str.match(r"^\d{3}: \S").all()
+
+
+def test_each_unverified_claim_has_one_row_whose_searches_open_under_it(results, tables):
+    page = audit_page.searches_html(results, tables)._repr_html_()
+    unverified = results.loc[results["verdict"] == "unverified", ["claim_id", "fact_id"]]
+    for claim_id, fact_id in unverified.itertuples(index=False):
+        assert page.count(f'id="searches-{claim_id}"') == 1, claim_id
+        found = audit_page._searches_of(tables.searches, claim_id, fact_id)
+        assert f"<summary>{audit_page.search_summary(found)}</summary>" in page, claim_id
+    # Every search outcome of the log has words for the reader, and no internal token is shown.
+    assert set(audit_page.OUTCOME_WORDS) == set(schema.SEARCH_OUTCOMES)
+    assert "not-found" not in page and "abstract-only" not in page
+
+
+def test_a_search_summary_counts_each_outcome():
+    log = pd.DataFrame({"outcome": ["not-found", "abstract-only", "not-found", "found-different"]})
+    assert audit_page.search_summary(log) == ("4 searches: 1 found something different, 1 abstract only, "
+                                              "2 not found")
