@@ -8,6 +8,9 @@ LaTeX builder as raw LaTeX and is never chosen by the HTML builder.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from docutils import nodes
 
 LATEX_MIME = "text/x-cnsaudit-latex"
@@ -16,9 +19,28 @@ _SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#":
              "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
+# Scripts the PDF's fonts do not have (pdflatex, Latin fonts): a run of them is named, not printed.
+# The HTML edition shows the text itself (for example a query typed in Japanese).
+_LETTERS = r"\u0400-\u04ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef"
+_FOREIGN_RUN = re.compile(f"[{_LETTERS}]+(?:[\\s\u3000]+[{_LETTERS}]+)*")
+_SCRIPT_NAMES = (("HIRAGANA", "Japanese"), ("KATAKANA", "Japanese"), ("CJK", "Chinese or Japanese"),
+                 ("CYRILLIC", "Cyrillic"), ("HANGUL", "Korean"))
+
+
+def _script_of(run: str) -> str:
+    kinds = {label for ch in run for key, label in _SCRIPT_NAMES if unicodedata.name(ch, "").startswith(key)}
+    if "Japanese" in kinds:
+        kinds.discard("Chinese or Japanese")  # kana settle it
+    return " and ".join(sorted(kinds)) or "another script"
+
+
 def escape(text: str) -> str:
-    """Text as LaTeX prints it literally (every special character escaped)."""
-    return "".join(_SPECIALS.get(ch, ch) for ch in str(text))
+    """Text as LaTeX prints it literally (every special character escaped); a run of characters in a
+    script the PDF cannot set becomes a note such as "[text in Japanese]"."""
+    parts = _FOREIGN_RUN.split(str(text).replace("\u2116", "No."))
+    runs = [f"[text in {_script_of(m)}]" for m in _FOREIGN_RUN.findall(str(text).replace("\u2116", "No."))]
+    escaped = ["".join(_SPECIALS.get(ch, ch) for ch in part) for part in parts]
+    return "".join(e + (runs[i] if i < len(runs) else "") for i, e in enumerate(escaped))
 
 
 def longtable(body, column_format: str, caption: str | None = None, label: str | None = None,

@@ -11,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cnsaudit.latex_output import escape
+
 from .conftest import ROOT
 
 # What must never stand in the PDF's text or tables (code listings excepted): an object repr, a
@@ -73,3 +75,11 @@ def test_pdf_edition_builds(built_root, tmp_path):
     assert "\\ref{\\detokenize{chapters/entrectinib:tab-ent-claims}}" in tex
     assert re.search(r"Table\s+\d+", text)
     assert latex_artefacts(tex) == []
+
+
+def test_text_in_a_script_the_pdf_cannot_set_is_named_not_printed():
+    # A search typed in Japanese, a Russian page abbreviation: pdflatex has no glyphs for either.
+    assert escape("金沢大学 脳転移 レポトレクチニブ & NTRK") == "[text in Japanese] \\& NTRK"
+    assert escape("西山明宏 100%") == "[text in Chinese or Japanese] 100\\%"
+    assert escape("Oncol, № 29, с. e443") == "Oncol, No. 29, [text in Cyrillic]. e443"
+    assert escape("≥2.8 µM_{x}") == "≥2.8 µM\\_\\{x\\}"
