@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import audit
 from .audit import VERDICTS
 from .claim_table import ClaimTable
 from .findings import short_citations
@@ -124,11 +125,6 @@ OUTCOME_WORDS = {"found": "found", "found-different": "found something different
                  "abstract-only": "abstract only", "not-found": "not found"}
 
 
-def _searches_of(searches: pd.DataFrame, claim_id: str, fact_id: str) -> pd.DataFrame:
-    found = searches[(searches["claim_id"] == claim_id) | (searches["fact_id"] == fact_id)]
-    return found.drop_duplicates(subset=["query", "returned"])
-
-
 def search_summary(found: pd.DataFrame) -> str:
     """'12 searches: 2 abstract only, 10 not found', outcomes in the log's own order."""
     counts = found["outcome"].value_counts()
@@ -147,7 +143,7 @@ def _searches_html(results: pd.DataFrame, tables: Tables) -> str:
     parts = ['<table class="dataframe audit-searches"><thead><tr><th>claim</th><th>what was read</th>'
              "<th>searches</th></tr></thead><tbody>"]
     for r in rows.itertuples():
-        found = _searches_of(tables.searches, r.claim_id, r.fact_id)
+        found = audit.searches_for(tables.searches, r.claim_id, r.fact_id)
         read = f"{STATUS_MEANING[r.status]} ({short_citations().get(r.ref, r.ref)})"
         link = f'<a href="#{anchor(r.claim_id)}">{html.escape(r.claim_id)}</a>'
         head = (f'<tr id="searches-{html.escape(r.claim_id)}"><td data-label="claim">{link}</td>'
@@ -173,7 +169,7 @@ def _searches_frame(results: pd.DataFrame, tables: Tables) -> pd.DataFrame:
 
     rows = []
     for r in results[results["verdict"] == "unverified"].sort_values("claim_id").itertuples():
-        found = _searches_of(tables.searches, r.claim_id, r.fact_id)
+        found = audit.searches_for(tables.searches, r.claim_id, r.fact_id)
         read = f"{STATUS_MEANING[r.status]} ({short_citations().get(r.ref, r.ref)})"
         for s in found.itertuples() if not found.empty else [None]:
             rows.append({"claim": r.claim_id, "what was read": read,

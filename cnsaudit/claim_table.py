@@ -73,9 +73,8 @@ def readable_reason(reason: str, cites: dict[str, str]) -> str:
     """The audit's reason in sentences: 'guide 73, drilon2022lung 63' reads 'the guide prints 73;
     Drilon et al. 2022 print 63'; bibliography keys become short citations."""
     parts = []
-    # The audit counts the searches in its log (data/searches.csv); a reader finds them on the
-    # claims audit page, under "What was read, and what was searched".
-    reason = re.sub(r"(search(?:es)?) recorded in data/searches\.csv", r"\1 in the audit's search log", reason or "")
+    # A reader finds the searches on the claims audit page, under "What was read, and what was searched".
+    reason = re.sub(r"(search(?:es)?) recorded in the search log", r"\1 in the audit's search log", reason or "")
     for part in reason.split("; "):
         m = _GUIDE_VS_SOURCE.match(part)
         if m and m.group("key") in cites:

@@ -228,20 +228,20 @@ def _check_links(guides: pd.DataFrame, evidence: pd.DataFrame, claims: pd.DataFr
             problems.append(Problem(r.source_file, r.source_row, "ref",
                                     f"{r.ref!r} differs from the reference of fact "
                                     f"{r.fact_id!r} ({facts.loc[r.fact_id, 'ref']!r})"))
-        elif r.scope == schema.BEYOND_SOURCE:
+        elif r.scope == schema.WIDER_THAN_SOURCE:
             problems += _check_population_pair(r, facts.loc[r.fact_id, "population"])
     return problems
 
 
 def _check_population_pair(claim, fact_population) -> list[Problem]:
-    """A claim said to go beyond its source's population must name its own, and the fact another."""
+    """A claim said to be wider than its source's population must name its own, and the fact's."""
     if claim.population is None or fact_population is None:
         return [Problem(claim.source_file, claim.source_row, "population",
-                        f"scope {schema.BEYOND_SOURCE!r} needs the population of the claim and of fact "
+                        f"scope {schema.WIDER_THAN_SOURCE!r} needs the population of the claim and of fact "
                         f"{claim.fact_id!r}; one is empty")]
-    if claim.population == fact_population:
+    if " ".join(claim.population.casefold().split()) == " ".join(fact_population.casefold().split()):
         return [Problem(claim.source_file, claim.source_row, "scope",
-                        f"{schema.BEYOND_SOURCE!r}, but the claim and fact {claim.fact_id!r} name the same "
+                        f"{schema.WIDER_THAN_SOURCE!r}, but the claim and fact {claim.fact_id!r} name the same "
                         f"population ({fact_population!r})")]
     return []
 

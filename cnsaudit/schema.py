@@ -33,11 +33,12 @@ STATUS_MEANING = {
     "abstract_only": "only an abstract or excerpt was read; the figure may be in the full text",
     "no_source": "no primary source identified",
 }
-# "heading only": the guide's heading names a case its text gives no rule for. "beyond the source's
-# population": the guide states for one population (often a wider one) what its source shows only for
-# another; the claim and its fact each name their population, and the two differ.
-SCOPES = ("heading only", "beyond the source's population")
-BEYOND_SOURCE = SCOPES[1]
+# "heading only": the guide's heading names a case its text gives no rule for. "wider than the source's
+# population": the guide states for a population that contains the source's (many inhibitors, one of
+# which was studied; every patient, a cohort of whom was studied) what the source shows for its own;
+# the claim and its fact each name their population, and the two differ.
+SCOPES = ("heading only", "wider than the source's population")
+WIDER_THAN_SOURCE = SCOPES[1]
 SEARCH_OUTCOMES = ("found", "found-different", "abstract-only", "not-found")
 DRUGS = (
     "entrectinib", "larotrectinib", "repotrectinib", "selitrectinib", "alectinib", "crizotinib",
@@ -322,7 +323,7 @@ CLAIMS = pa.DataFrameSchema(
         "finding": _col("id", nullable=True),
         # "heading only": the guide's heading names this case but its text gives no rule for it (it
         # gives another case's rule). Leaving a rule out is an omission, not a contradiction.
-        # "beyond the source's population": see SCOPES; the audit makes it a caveat, not a pass.
+        # "wider than the source's population": see SCOPES; the audit makes it a caveat, not a pass.
         "scope": _col("vocab", vocab=SCOPES, nullable=True),
     },
     checks=[r.as_check() for r in [*_rules("reported"), _category_rule("reported")]],

@@ -62,7 +62,7 @@ EXPECTED = {
     "alc-47": "consistent",     # uniform brain imaging in all patients
     "alc-48": "consistent",     # effective in routine practice
     "alc-49": "unverified",     # real-world CNS efficacy "confirms" the trials: no CNS comparison read
-    "alc-50": "caveat",         # a design rule for all inhibitors from one drug (Kodama et al.)
+    "alc-50": "unverified",     # a design rule for all inhibitors: no source draws it (Kodama: alectinib only)
     "alc-51": "consistent",     # guideline recommends alectinib for brain metastases
     "alc-52": "unverified",     # may delay radiotherapy
     "alc-53": "unverified",     # basis of the Level III recommendation

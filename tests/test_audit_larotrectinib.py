@@ -14,7 +14,7 @@ EVIDENCE = "evidence/larotrectinib.csv"
 
 # Written from reading the guide against the primary-literature sheet, independently of the engine.
 EXPECTED = {
-    "lar-01": "consistent",    # one dosage for every patient; no label modification is for CNS metastases
+    "lar-01": "caveat",        # same dose with and without CNS metastases: shown in the lung cohort only
     "lar-02": "consistent",    # 100 mg BID at BSA >= 1.0
     "lar-03": "consistent",    # 100 mg/m2 BID below 1.0
     "lar-04": "consistent",    # with or without food
@@ -67,7 +67,7 @@ EXPECTED = {
     "lar-51": "unverified",    # protocol numbers: no larotrectinib CSF protocol in any source read
     "lar-52": "unverified",
     "lar-53": "unverified",
-    "lar-54": "caveat",        # -80 °C is the CSF biobanking consensus, written for biomarkers
+    "lar-54": "unverified",    # -80 °C: only a biomarker biobanking consensus prints it, not a drug assay
     "lar-55": "consistent",    # compound of interest larotrectinib
     "lar-56": "consistent",    # TRK fusion-positive cancer
     "lar-57": "consistent",    # inhibits TRK fusion proteins (EU SmPC 5.1)
@@ -194,7 +194,7 @@ def test_a_found_statement_unread_again_is_unverified(data_copy, fact_id, claim_
     unread(data_copy / EVIDENCE, fact_id)
     row = audit.run(data.load()).set_index("claim_id").loc[claim_id]
     assert row["verdict"] == "unverified"
-    assert "only an abstract or excerpt" in row["reason"] and "data/searches.csv" in row["reason"]
+    assert "only an abstract or excerpt" in row["reason"] and "the search log" in row["reason"]
 
 
 def test_the_neurologic_list_is_compared_with_the_label(data_copy):

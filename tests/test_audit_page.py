@@ -78,7 +78,7 @@ def test_each_unverified_claim_has_one_row_whose_searches_open_under_it(results,
     unverified = results.loc[results["verdict"] == "unverified", ["claim_id", "fact_id"]]
     for claim_id, fact_id in unverified.itertuples(index=False):
         assert page.count(f'id="searches-{claim_id}"') == 1, claim_id
-        found = audit_page._searches_of(tables.searches, claim_id, fact_id)
+        found = audit.searches_for(tables.searches, claim_id, fact_id)
         assert f"<summary>{audit_page.search_summary(found)}</summary>" in page, claim_id
     # Every search outcome of the log has words for the reader, and no internal token is shown.
     assert set(audit_page.OUTCOME_WORDS) == set(schema.SEARCH_OUTCOMES)
@@ -89,3 +89,13 @@ def test_a_search_summary_counts_each_outcome():
     log = pd.DataFrame({"outcome": ["not-found", "abstract-only", "not-found", "found-different"]})
     assert audit_page.search_summary(log) == ("4 searches: 1 found something different, 1 abstract only, "
                                               "2 not found")
+
+
+def test_the_reason_counts_the_searches_the_page_lists(results, tables):
+    # One count: the reason's "N searches" is the number of searches the page opens under the claim.
+    import re
+
+    for r in results[results["verdict"] == "unverified"].itertuples():
+        m = re.search(r"(\d+) search(?:es)? recorded in the search log", r.reason)
+        listed = len(audit.searches_for(tables.searches, r.claim_id, r.fact_id))
+        assert (int(m.group(1)) if m else 0) == listed, r.claim_id

@@ -159,8 +159,8 @@ def test_a_claim_beyond_its_source_must_name_two_different_populations(data_copy
     lines = (data_copy / CLAIMS).read_text().splitlines()
     row = next(i for i, line in enumerate(lines) if line.startswith("ent-32,"))
     edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "population", "")
-    assert (f"data/{CLAIMS}, row {row} (line {row + 1}), column 'population': scope \"beyond the source's "
+    assert (f"data/{CLAIMS}, row {row} (line {row + 1}), column 'population': scope \"wider than the source's "
             "population\" needs the population of the claim and of fact 'ent-efflux-many'") in _error(data_copy)
     edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "population", "one inhibitor (repotrectinib), in mice")
-    assert (f"data/{CLAIMS}, row {row} (line {row + 1}), column 'scope': \"beyond the source's population\", "
+    assert (f"data/{CLAIMS}, row {row} (line {row + 1}), column 'scope': \"wider than the source's population\", "
             "but the claim and fact 'ent-efflux-many' name the same population") in _error(data_copy)
