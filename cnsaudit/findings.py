@@ -70,7 +70,17 @@ def plain(text: str, cites: dict[str, str]) -> str:
     if not text:
         return text
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(cites, key=len, reverse=True))) + r")\b")
-    return pattern.sub(lambda m: cites[m.group(1)], text)
+    text = pattern.sub(lambda m: cites[m.group(1)], text)
+    return agree(text)
+
+
+def agree(text: str) -> str:
+    """'Drilon et al. 2021 prints' reads as English once the verb agrees with the authors."""
+    return _PLURAL_VERB.sub(lambda m: f"{m.group(1)} {_PLURAL[m.group(2)]}", text)
+
+
+_PLURAL = {"prints": "print", "shows": "show", "does": "do", "says": "say", "gives": "give"}
+_PLURAL_VERB = re.compile(r"(\bet al\. \d{4}[a-z]?|\b\w+ and \w+ \d{4}[a-z]?) (" + "|".join(_PLURAL) + r")\b")
 
 
 def _primary_value(primary: str) -> str:
@@ -82,7 +92,7 @@ def sentence(row: pd.Series, cites: dict[str, str]) -> str:
     claim = row["claim"].rstrip(".")
     if row["verdict"] == "contradicted":
         source = cites.get(row["ref"], row["ref"])
-        return f"{claim}: the guide prints {row['reported']}; {source} prints {_primary_value(row['primary'])}."
+        return agree(f"{claim}: the guide prints {row['reported']}; {source} prints {_primary_value(row['primary'])}.")
     return f"{claim}: {plain(row['reason'], cites)}."
 
 

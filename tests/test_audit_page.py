@@ -57,7 +57,7 @@ def test_reasons_are_sentences_with_sources_in_words(results):
     from cnsaudit.findings import short_citations
 
     text = claim_table.readable_reason("guide 73, drilon2022lung 63; n: fail", short_citations())
-    assert text == "the guide prints 73, Drilon et al. 2022 prints 63; n: fail"
+    assert text == "the guide prints 73, Drilon et al. 2022 print 63; n: fail"
     rows = claim_table.rows_for(results)
     keys = [k for k in short_citations() if rows["the source says"].str.contains(rf"\b{k}\b").any()]
     assert keys == []

@@ -40,7 +40,7 @@ def test_sentences_name_sources_in_words_not_keys(tables, results):
     keys = findings.short_citations()
     assert not [k for k in keys if k in text]
     row = found.set_index("claim_id").loc["lar-46"]
-    assert "Patel et al. 2020 prints 71%" in row["sentence"] and "n=19" in row["sentence"]
+    assert "Patel et al. 2020 print 71%" in row["sentence"] and "n=19" in row["sentence"]
 
 
 def test_a_finding_follows_the_data(data_copy):
@@ -74,3 +74,10 @@ def test_a_guide_without_a_title_is_refused(data_copy):
     path.write_text("\n".join(kept) + "\n")
     with pytest.raises(ValueError, match="expected one title"):
         report.guide_identity(data.load(), "chapters/entrectinib")
+
+
+def test_a_verb_after_several_authors_agrees_with_them():
+    assert findings.agree("Drilon et al. 2021 shows it; Costa and Shaw 2015 do; Bayer 2023 prints 5") == (
+        "Drilon et al. 2021 show it; Costa and Shaw 2015 do; Bayer 2023 prints 5")
+    assert findings.plain("drilon2022lung prints 63", {"drilon2022lung": "Drilon et al. 2022"}) == (
+        "Drilon et al. 2022 print 63")
