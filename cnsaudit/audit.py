@@ -263,24 +263,35 @@ def _searched(searches: int) -> str:
     return f"; {searches} search{'es' if searches != 1 else ''} recorded in the search log"
 
 
-def _search_counter(searches: pd.DataFrame):
-    """len(searches_for(...)) for every claim, without filtering the log once per claim (the
-    mutation test runs the audit about a hundred times)."""
-    keys = list(zip(searches["query"], searches["returned"]))
-    by_claim = searches.groupby("claim_id").indices
-    by_fact = searches.groupby("fact_id").indices
+class SearchLog:
+    """The searches made for each claim: those filed under it or under its fact, each query and
+    answer once, in the log's order. The reason's count and the audit page's list both come from
+    here; the log is indexed once, because the mutation test runs the audit about a hundred times."""
 
-    def count(claim_id: str, fact_id: str) -> int:
-        rows = set(by_claim.get(claim_id, ())) | set(by_fact.get(fact_id, ()))
-        return len({keys[i] for i in rows})
-    return count
+    def __init__(self, searches: pd.DataFrame):
+        self.searches = searches
+        self._keys = list(zip(searches["query"], searches["returned"]))
+        self._by_claim = searches.groupby("claim_id").indices
+        self._by_fact = searches.groupby("fact_id").indices
+
+    def positions(self, claim_id: str, fact_id: str) -> list[int]:
+        seen, kept = set(), []
+        for i in sorted(set(self._by_claim.get(claim_id, ())) | set(self._by_fact.get(fact_id, ()))):
+            if self._keys[i] not in seen:
+                seen.add(self._keys[i])
+                kept.append(i)
+        return kept
+
+    def count(self, claim_id: str, fact_id: str) -> int:
+        return len(self.positions(claim_id, fact_id))
+
+    def of(self, claim_id: str, fact_id: str) -> pd.DataFrame:
+        return self.searches.iloc[self.positions(claim_id, fact_id)]
 
 
 def searches_for(searches: pd.DataFrame, claim_id: str, fact_id: str) -> pd.DataFrame:
-    """The searches made for a claim: those filed under it or under its fact, each query and answer
-    once. The reason's count and the audit page's list are both this."""
-    found = searches[(searches["claim_id"] == claim_id) | (searches["fact_id"] == fact_id)]
-    return found.drop_duplicates(subset=["query", "returned"])
+    """The searches made for one claim (see SearchLog)."""
+    return SearchLog(searches).of(claim_id, fact_id)
 
 
 def _check_source(f: Finding, searches: int = 0, derivation: Derivation | None = None) -> None:
@@ -508,13 +519,13 @@ def audit_findings(tables: Tables) -> list[Finding]:
     facts = {r["fact_id"]: r for r in tables.evidence.to_dict("records")}
     series_index = _series_index(tables.evidence)
 
-    search_counts = _search_counter(tables.searches)
+    search_log = SearchLog(tables.searches)
     derivations = {r["fact_id"]: derivation_of(r["method"], [facts[i] for i in r["inputs"].split()])
                    for r in tables.derivations.to_dict("records")}
     findings: dict[str, Finding] = {}
     for c in tables.claims.to_dict("records"):
         f = Finding(claim=c, fact=dict(facts[c["fact_id"]]))
-        _check_source(f, search_counts(c["claim_id"], c["fact_id"]), derivations.get(c["fact_id"]))
+        _check_source(f, search_log.count(c["claim_id"], c["fact_id"]), derivations.get(c["fact_id"]))
         _check_value(f)
         _check_scope(f)
         _check_counts(f)

@@ -140,10 +140,11 @@ def _searches_html(results: pd.DataFrame, tables: Tables) -> str:
     rows = results[results["verdict"] == "unverified"].sort_values("claim_id")
     if rows.empty:
         return "<p>No claim is unverified.</p>"
+    log = audit.SearchLog(tables.searches)
     parts = ['<table class="dataframe audit-searches"><thead><tr><th>claim</th><th>what was read</th>'
              "<th>searches</th></tr></thead><tbody>"]
     for r in rows.itertuples():
-        found = audit.searches_for(tables.searches, r.claim_id, r.fact_id)
+        found = log.of(r.claim_id, r.fact_id)
         read = f"{STATUS_MEANING[r.status]} ({short_citations().get(r.ref, r.ref)})"
         link = f'<a href="#{anchor(r.claim_id)}">{html.escape(r.claim_id)}</a>'
         head = (f'<tr id="searches-{html.escape(r.claim_id)}"><td data-label="claim">{link}</td>'
@@ -151,14 +152,14 @@ def _searches_html(results: pd.DataFrame, tables: Tables) -> str:
         if found.empty:
             parts.append(f"{head}no search recorded</td></tr>")
             continue
-        log = "".join(f'<tr><td data-label="searched">{html.escape(s.searched)} ({html.escape(s.corpus)})</td>'
+        entries = "".join(f'<tr><td data-label="searched">{html.escape(s.searched)} ({html.escape(s.corpus)})</td>'
                       f'<td data-label="query">{html.escape(s.query)}</td>'
                       f'<td data-label="what came back">{html.escape(s.returned)}</td>'
                       f'<td data-label="outcome">{html.escape(OUTCOME_WORDS[s.outcome])}</td></tr>'
                       for s in found.itertuples())
         parts.append(f"{head}<details><summary>{html.escape(search_summary(found))}</summary>"
                      '<table class="search-log"><thead><tr><th>searched</th><th>query</th>'
-                     f"<th>what came back</th><th>outcome</th></tr></thead><tbody>{log}</tbody></table>"
+                     f"<th>what came back</th><th>outcome</th></tr></thead><tbody>{entries}</tbody></table>"
                      "</details></td></tr>")
     parts.append("</tbody></table>")
     return "\n".join(parts)
@@ -167,9 +168,9 @@ def _searches_html(results: pd.DataFrame, tables: Tables) -> str:
 def _searches_frame(results: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     from .schema import STATUS_MEANING
 
-    rows = []
+    rows, log = [], audit.SearchLog(tables.searches)
     for r in results[results["verdict"] == "unverified"].sort_values("claim_id").itertuples():
-        found = audit.searches_for(tables.searches, r.claim_id, r.fact_id)
+        found = log.of(r.claim_id, r.fact_id)
         read = f"{STATUS_MEANING[r.status]} ({short_citations().get(r.ref, r.ref)})"
         for s in found.itertuples() if not found.empty else [None]:
             rows.append({"claim": r.claim_id, "what was read": read,

@@ -37,10 +37,10 @@ def _script_of(run: str) -> str:
 def escape(text: str) -> str:
     """Text as LaTeX prints it literally (every special character escaped); a run of characters in a
     script the PDF cannot set becomes a note such as "[text in Japanese]"."""
-    parts = _FOREIGN_RUN.split(str(text).replace("\u2116", "No."))
-    runs = [f"[text in {_script_of(m)}]" for m in _FOREIGN_RUN.findall(str(text).replace("\u2116", "No."))]
-    escaped = ["".join(_SPECIALS.get(ch, ch) for ch in part) for part in parts]
-    return "".join(e + (runs[i] if i < len(runs) else "") for i, e in enumerate(escaped))
+    # Split on the runs, captured: the pieces alternate between Latin text and a foreign run.
+    pieces = re.split(f"({_FOREIGN_RUN.pattern})", str(text).replace("\u2116", "No."))
+    return "".join(f"[text in {_script_of(piece)}]" if i % 2 else "".join(_SPECIALS.get(ch, ch) for ch in piece)
+                   for i, piece in enumerate(pieces))
 
 
 def longtable(body, column_format: str, caption: str | None = None, label: str | None = None,
