@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import audit
+from . import audit, citation
 from .audit import VERDICTS
 from .claim_table import ClaimTable
 from .findings import short_citations
@@ -83,19 +83,17 @@ def _latex_text(text: str) -> str:
 
 
 def claim_citation(claim_id: str) -> str:
-    """BibTeX for one claim: its absolute address under the published book and the version."""
+    """BibTeX for one claim: its absolute address under the published book, the version and the
+    DOI once CITATION.cff has one."""
     import yaml
     from importlib.metadata import version
 
     from .data import ROOT
-    from .sphinx_ext import TITLE
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     base = (config.get("html", {}).get("baseurl") or "").rstrip("/")
-    where = f"{base}/chapters/audit.html#claim-{claim_id}" if base else f"chapters/audit.html#claim-{claim_id}"
-    return (f"@misc{{cnsaudit-{claim_id},\n  title   = {{Claim {claim_id}, in: {TITLE}}},\n"
-            f"  author  = {{{{The cnsaudit contributors}}}},\n  version = {{{version('cnsaudit')}}},\n"
-            f"  url     = {{{where}}}\n}}")
+    return citation.claim_bibtex(claim_id, version("cnsaudit"), f"{base}/" if base else "",
+                                 citation.concept_doi())
 
 
 def write_downloads(results: pd.DataFrame, folder: Path) -> dict[str, Path]:

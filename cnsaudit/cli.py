@@ -1,5 +1,5 @@
-"""Command line: `python -m cnsaudit audit [--format csv|json]`, `validate`, `mutation` and
-`new-guide PATH --chapter NAME`."""
+"""Command line: `python -m cnsaudit audit [--format csv|json]`, `validate`, `mutation`,
+`new-guide PATH --chapter NAME` and `release record|check TAG|notes VERSION`."""
 
 from __future__ import annotations
 
@@ -34,6 +34,31 @@ def _new_guide(args) -> int:
     return 0
 
 
+def _release(args, tables) -> int:
+    from . import release
+
+    if args.action == "notes":
+        try:
+            sys.stdout.write(release.notes(args.version.removeprefix("v")))
+        except KeyError as exc:
+            print(f"cnsaudit: {exc.args[0]}", file=sys.stderr)
+            return 2
+        return 0
+    results = audit.run(tables)
+    if args.action == "record":
+        for path in release.record(results):
+            print(f"wrote {path.relative_to(ROOT)}", file=sys.stderr)
+        return 0
+    found = release.problems(args.tag, results)
+    for problem in found:
+        print(f"cnsaudit: {problem}", file=sys.stderr)
+    if found:
+        return 1
+    print(f"{args.tag}: the versions, the changelog, the recorded verdicts, .zenodo.json and every "
+          "published page agree; it can be released")
+    return 0
+
+
 def _audit_json(frame) -> str:
     return json.dumps(frame.to_dict("records"), ensure_ascii=False, indent=2) + "\n"
 
@@ -61,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     p_new.add_argument("--drug", action="append", default=[],
                        help="a compound the guide is about, added to the schema's drug vocabulary (repeatable)")
     p_new.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")
+    p_rel = sub.add_parser("release", help="record, check and describe a release (see CONTRIBUTING)")
+    rel = p_rel.add_subparsers(dest="action", required=True)
+    rel.add_parser("record", help="write releases/verdicts-<version>.csv and .zenodo.json from the tables")
+    p_check = rel.add_parser("check", help="exit 1, naming each file to change, unless TAG can be released")
+    p_check.add_argument("tag", help="the tag, vX.Y.Z")
+    p_notes = rel.add_parser("notes", help="print the changelog section of VERSION (the release's text)")
+    p_notes.add_argument("version", help="X.Y.Z or vX.Y.Z")
     args = parser.parse_args(argv)
     if args.command == "new-guide":
         return _new_guide(args)
@@ -71,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"cnsaudit: {exc}", file=sys.stderr)
         return 2
+    if args.command == "release":
+        return _release(args, tables)
     if args.command == "validate":
         print(f"data/ is valid: {len(tables.claims)} claims, {len(tables.evidence)} evidence rows, "
               f"{len(tables.guides)} guides, {len(tables.quotes)} quotes, {len(rules)} dose rules")

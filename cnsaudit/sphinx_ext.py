@@ -28,9 +28,11 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
+from . import citation
+
 ROOT = Path(__file__).resolve().parent.parent
 DOWNLOADS = "downloads"
-TITLE = "Brain-penetrant kinase inhibitors: an executable audit of four secondary guides"
+TITLE = citation.TITLE
 
 
 def book_version() -> str:
@@ -84,6 +86,9 @@ def book_url(config) -> str:
 
 def _on_config(app, config) -> None:
     config.html_baseurl = book_url(config)
+    # OpenGraph's og:url names the same published address as the canonical link and the citations.
+    if hasattr(config, "ogp_site_url"):
+        config.ogp_site_url = config.html_baseurl
     s = stamp()
     footer = (f'<p class="cnsaudit-stamp">Version {html.escape(s["version"])} · built '
               f'{html.escape(s["date"])} from commit <code>{html.escape(s["commit"])}</code></p>'
@@ -93,29 +98,9 @@ def _on_config(app, config) -> None:
     config.html_theme_options = options
 
 
-def claim_address(claim: str, baseurl: str) -> str:
-    """Where a claim's row is: absolute under the published address, else relative to the book."""
-    return f"{baseurl}chapters/audit.html#claim-{claim}"
-
-
 def citation_bibtex(s: dict[str, str], claim: str | None = None, baseurl: str = "") -> str:
-    year = s["date"][:4]
-    if baseurl:
-        where = f"  url     = {{{baseurl if claim is None else claim_address(claim, baseurl)}}},\n"
-    elif claim is not None:
-        # No published address configured: say plainly that the anchor is relative to the book.
-        where = f"  howpublished = {{relative to the book's address: chapters/audit.html\\#claim-{claim}}},\n"
-    else:
-        where = ""
-    title = TITLE if claim is None else f"Claim {claim}, in: {TITLE}"
-    key = f"cnsaudit{year}" if claim is None else f"cnsaudit{year}-{claim}"
-    return (f"@misc{{{key},\n"
-            f"  title   = {{{title}}},\n"
-            f"  author  = {{{{The cnsaudit contributors}}}},\n"
-            f"  year    = {{{year}}},\n"
-            f"  version = {{{s['version']}}},\n"
-            f"{where}"
-            f"  note    = {{Built {s['date']} from commit {s['commit']}}}\n}}")
+    """The book's or one claim's BibTeX for this build, with the DOI once CITATION.cff has one."""
+    return citation.book_bibtex(s, claim, baseurl, citation.concept_doi())
 
 
 class CitationDirective(Directive):
@@ -126,6 +111,27 @@ class CitationDirective(Directive):
         text = citation_bibtex(stamp(), self.options.get("claim"), baseurl)
         block = nodes.literal_block(text, text, language="bibtex")
         return [block]
+
+
+class DoiDirective(Directive):
+    """Where the book is archived: the DOI for all versions once CITATION.cff has one, else what
+    happens at the first archived release."""
+
+    def run(self):
+        doi = citation.concept_doi()
+        if doi is None:
+            text = ("The book has no DOI yet. Each tagged release is deposited on Zenodo, which gives "
+                    "the book one DOI for all its versions and one for each version; from the first "
+                    "deposit on, that DOI stands here and in every citation on this site. Until then "
+                    "a citation pins the book by its version and the commit it was built from.")
+            return [nodes.paragraph(text, text)]
+        url = citation.doi_url(doi)
+        para = nodes.paragraph()
+        para += nodes.Text("Each tagged release is deposited on Zenodo. The DOI ")
+        para += nodes.reference(doi, doi, refuri=url)
+        para += nodes.Text(" names the book in all its versions and opens the newest; the Zenodo record "
+                           "lists each version with a DOI of its own, which pins one release exactly.")
+        return [para]
 
 
 def download_files() -> list[tuple[str, str]]:
@@ -541,6 +547,7 @@ def setup(app):
     app.connect("source-read", _note_inputs)
     app.connect("build-finished", _on_finished)
     app.add_directive("cnsaudit-citation", CitationDirective)
+    app.add_directive("cnsaudit-doi", DoiDirective)
     app.add_role("repo-file", repo_file_role)
     app.add_directive("cnsaudit-downloads", DownloadsDirective)
     return {"version": book_version(), "parallel_read_safe": True, "parallel_write_safe": True}
