@@ -87,8 +87,10 @@ def book_url(config) -> str:
 def _on_config(app, config) -> None:
     config.html_baseurl = book_url(config)
     # OpenGraph's og:url names the same published address as the canonical link and the citations.
+    # Jupyter Book leaves Sphinx's `project` unset, so the site is named by the book's title.
     if hasattr(config, "ogp_site_url"):
         config.ogp_site_url = config.html_baseurl
+        config.ogp_site_name = config.ogp_site_name or config.html_title
     s = stamp()
     footer = (f'<p class="cnsaudit-stamp">Version {html.escape(s["version"])} · built '
               f'{html.escape(s["date"])} from commit <code>{html.escape(s["commit"])}</code></p>'

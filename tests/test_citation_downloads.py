@@ -16,7 +16,7 @@ import pytest
 import pandas as pd
 import yaml
 
-from cnsaudit import cli, datapackage, sphinx_ext
+from cnsaudit import citation, cli, datapackage, sphinx_ext
 
 from .conftest import ROOT, toc_pages
 
@@ -186,3 +186,23 @@ def test_the_reproduce_page_gives_the_readme_commands(built):
     for command in commands:
         assert command in page
     assert "cnsaudit-book-source.zip" in (built / "downloads.html").read_text()
+
+
+def test_every_page_says_what_it_is_when_shared(built):
+    """OpenGraph: a link shared in a message or a review shows the page's title, the book's name
+    and the page's opening words, under the published address."""
+    base = yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["baseurl"]
+    for page in toc_pages():
+        html = (built / page).read_text()
+        tags = dict(re.findall(r'<meta property="og:(\w+)" content="([^"]*)"', html))
+        assert tags.get("url") == base + page, page
+        assert tags.get("site_name") == sphinx_ext.TITLE, page
+        assert tags.get("title"), page
+        assert len(tags.get("description", "")) > 60, page
+        assert re.search(r'<meta name="description" content="[^"]{60,}"', html), page
+
+
+def test_the_cite_page_says_where_releases_are_archived(built):
+    text = re.sub(r"<[^>]+>", "", (built / "cite.html").read_text())
+    assert "Archived releases" in text and "Zenodo" in text
+    assert ("The book has no DOI yet" in text) == (citation.concept_doi() is None)
