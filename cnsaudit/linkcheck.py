@@ -39,7 +39,8 @@ def summary(results: list[dict]) -> str:
         return head
     rows = [f"| {_cell(r.get('filename', ''))}:{r.get('lineno') or ''} | {_cell(r['uri'])} | "
             f"{_cell(r['status'])} | {_cell(r.get('info', ''))} |" for r in bad]
-    return head + "\n| page:line | address | status | what the server said |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
+    table = "| page:line | address | status | what the server said |\n|---|---|---|---|\n"
+    return head + "\n" + table + "\n".join(rows) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     results = read(Path(args[0]))
     bad = broken(results)
     for r in bad:
-        print(f"broken: {r.get('filename', '')}:{r.get('lineno') or ''} {r['uri']} ({r['status']}: {r.get('info', '')})")
+        where = f"{r.get('filename', '')}:{r.get('lineno') or ''}"
+        print(f"broken: {where} {r['uri']} ({r['status']}: {r.get('info', '')})")
     print(f"{len(bad)} broken of {len(results)} links checked")
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
