@@ -31,6 +31,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--drug-class", choices=dosing.DRUG_CLASSES, help="interacting CYP3A4 drug")
     p.add_argument("--unavoidable", action="store_true", help="the interacting drug cannot be avoided")
     p.add_argument("--child-pugh", choices=dosing.CHILD_PUGH, help="hepatic impairment class")
+    p.add_argument("--oral-solution", action="store_true",
+                   help="also give the volume of the oral solution (unrounded: no version read prints a rounding rule)")
     p.add_argument("--started-below-1m2", action="store_true",
                    help="a child started below 1.0 m² whose body-surface area has since grown")
     p.add_argument("--reaction", choices=dosing.REACTIONS,
@@ -51,13 +53,24 @@ def _dose_amount(d: dosing.Dose) -> str:
     return f"{float(d.mg):g} mg {d.frequency}"
 
 
-def render_dose(d: dosing.Dose, rules: pd.DataFrame) -> str:
+def _volume(d: dosing.Dose, rules: pd.DataFrame) -> list[str]:
+    try:
+        ml = dosing.solution_ml(d.mg, d.version, rules)
+    except dosing.DoseInputError:
+        return ["oral solution: no strength recorded for this label version"]
+    return [f"oral solution: {float(ml):g} mL per dose (unrounded; this version prints no rounding rule)"]
+
+
+def render_dose(d: dosing.Dose, rules: pd.DataFrame, oral_solution: bool = False) -> str:
     head = [f"label version: {dosing.VERSION_NAMES[d.version]} ({d.version})"]
     if d.refused:
         return "\n".join(head + [f"refused: {d.refusal}"] + (["rules read:"] + _words(rules, d.version, d.rules)
                                                               if d.rules else [])) + "\n"
-    return "\n".join(head + [f"dose: {_dose_amount(d)}", "rules: " + ", ".join(d.rules), "label words:"]
-                     + _words(rules, d.version, d.rules)) + "\n"
+    rule_ids = d.rules + (("oral-solution",) if oral_solution and
+                          not _volume(d, rules)[0].startswith("oral solution: no") else ())
+    return "\n".join(head + [f"dose: {_dose_amount(d)}"] + (_volume(d, rules) if oral_solution else [])
+                     + ["rules: " + ", ".join(rule_ids), "label words:"]
+                     + _words(rules, d.version, rule_ids)) + "\n"
 
 
 def render_step(s: dosing.Step, rules: pd.DataFrame) -> str:
@@ -89,5 +102,5 @@ def run(args, rules: pd.DataFrame, out, err) -> int:
     except dosing.DoseInputError as exc:
         err.write(f"cnsaudit dose: {exc}\n")
         return EXIT_BAD_INPUT
-    out.write(render_dose(d, rules))
+    out.write(render_dose(d, rules, args.oral_solution))
     return EXIT_REFUSED if d.refused else 0

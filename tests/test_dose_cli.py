@@ -93,3 +93,13 @@ def test_the_command_answers_from_the_data(data_copy):
     df.loc[(df["version"] == "us-2023") & (df["rule_id"] == "reduction1-ge1"), "dose"] = "70"
     df.to_csv(path, index=False)
     assert "dose: 70 mg twice daily" in run(*args, env=env).stdout
+
+
+def test_the_oral_solution_volume_is_given_unrounded_where_a_strength_is_recorded():
+    out = run("dose", "--version", "us-2022", "--age-group", "paediatric", "--bsa", "0.45", "--oral-solution")
+    assert out.returncode == 0
+    assert "dose: 45 mg twice daily" in out.stdout
+    assert "oral solution: 2.25 mL per dose (unrounded" in out.stdout and "oral-solution" in out.stdout
+    # No strength was read for the November 2023 copy: the volume is not borrowed from another version.
+    out = run("dose", "--version", "us-2023", "--age-group", "paediatric", "--bsa", "0.45", "--oral-solution")
+    assert out.returncode == 0 and "oral solution: no strength recorded for this label version" in out.stdout
