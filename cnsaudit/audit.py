@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import derive, dosing, schema, stats
+from . import derive, dosing, label_versions, schema, stats
 from .data import Tables
 from .printed import parse, same_figure
 from .schema import STATUS_MEANING
@@ -521,17 +521,17 @@ def _check_label_version(f: Finding, rules: pd.DataFrame | None) -> None:
     fact = f.fact
     if rules is None:
         return
-    f.label_version = dosing.version_of(rules, fact["fact_id"], fact["ref"])
+    f.label_version = label_versions.version_of(rules, fact["fact_id"], fact["ref"])
     if f.label_version is None or fact["status"] != "printed":
         return
     name = dosing.VERSION_NAMES[f.label_version]
-    limited = dosing.age_limit(rules, fact["fact_id"], f.label_version)
+    limited = label_versions.age_limit(rules, fact["fact_id"], f.label_version)
     # A claim naming no population is the guide's statement for every patient.
     if limited is not None and _get(f.claim, "population") is None:
         group = {"paediatric": "paediatric patients", "adult": "adults"}[limited["age_group"]]
         f.add("label version", False, f"{name} gives this dose for {group} only; the guide gives it for "
               "every patient in the body-surface-area band", "caveat")
-    narrowed = dosing.narrowing(rules, fact["fact_id"], f.label_version)
+    narrowed = label_versions.narrowing(rules, fact["fact_id"], f.label_version)
     if narrowed is None:
         return
     _, liver = narrowed
@@ -548,7 +548,7 @@ def _factor_words(value: str) -> str:
         Fraction(value), f"multiply the dose by {value}")
 
 
-def _part_words(p: dosing.PartSupport) -> str:
+def _part_words(p: label_versions.PartSupport) -> str:
     return "avoid the combination" if p.part == "avoid" else _factor_words(p.value)
 
 
@@ -566,7 +566,7 @@ def _check_instruction(f: Finding, rules: pd.DataFrame | None, instructions: dic
     row = instructions.get(f.claim["claim_id"])
     if row is None or rules is None:
         return False
-    parts = dosing.instruction_support(rules, row["drug_class"], _get(row, "avoid"), _get(row, "factor"))
+    parts = label_versions.instruction_support(rules, row["drug_class"], _get(row, "avoid"), _get(row, "factor"))
     strength, kind = row["drug_class"].split("-")
     cls = f"{strength} CYP3A4 {kind}"
     for p in parts:
@@ -594,7 +594,7 @@ def _check_instruction(f: Finding, rules: pd.DataFrame | None, instructions: dic
         return True
     used = sorted({max(s, key=dosing.VERSIONS.index) for s in stated}, key=dosing.VERSIONS.index)
     f.label_version = " ".join(used)
-    jurisdictions = {dosing.JURISDICTIONS[v] for v in used}
+    jurisdictions = {label_versions.JURISDICTIONS[v] for v in used}
     detail = "; ".join(f"{_versions_words(p.stating)} print{'s' if len(p.stating) == 1 else ''} "
                        f"'{_part_words(p)}'" for p in parts)
     f.add("label versions", len(jurisdictions) == 1, f"the guide joins rules of two labels for a {cls}: "
@@ -623,7 +623,7 @@ def _rules_in_force() -> pd.DataFrame | None:
 
 
 def _instructions_in_force() -> dict[str, dict]:
-    found = _cached(dosing.instructions_file(), dosing.load_instructions)
+    found = _cached(label_versions.instructions_file(), label_versions.load_instructions)
     return {} if found is None else {r["claim_id"]: r for r in found.to_dict("records")}
 
 

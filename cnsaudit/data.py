@@ -427,11 +427,11 @@ def load_all(folder: Path | None = None) -> tuple[Tables, pd.DataFrame]:
     except DataError as exc:
         problems += exc.problems
     if tables is not None and rules is not None:
-        from .dosing import check_fact_links
+        from .label_versions import check_fact_links
 
         problems += check_fact_links(rules, tables.evidence, folder / "dosing" / "larotrectinib.csv")
     try:
-        from .dosing import check_instruction_claims, load_instructions
+        from .label_versions import check_instruction_claims, load_instructions
 
         path = folder / "dosing" / "guide-instructions.csv"
         instructions = load_instructions(path)

@@ -69,7 +69,7 @@ def _table(kind: str):
 
         return RULES, ["version", "rule_id"]
     if kind == "guide-instructions":
-        from .dosing import INSTRUCTIONS
+        from .label_versions import INSTRUCTIONS
 
         return INSTRUCTIONS, "claim_id"
     return _TABLES[kind], _KEYS[kind]
