@@ -310,18 +310,18 @@ def _situation_words(r: Refusal) -> str:
         words.append({"adult": "an adult", "paediatric": "a paediatric patient"}[s["age_group"]])
     if "band" in s:
         words.append("with body-surface area " + ("of at least 1.0 m²" if s["band"] == "ge1" else "below 1.0 m²"))
-    if "level" in s:
-        words.append("at the starting dose" if s["level"] == "0" else f"at dose reduction {s['level']}")
     if "drug_class" in s:
         words.append("taking a " + s["drug_class"].replace("-", " ").replace("inhibitor", "CYP3A4 inhibitor")
                      .replace("inducer", "CYP3A4 inducer"))
     if "child_pugh" in s:
         words.append(f"with Child-Pugh {s['child_pugh']} hepatic impairment")
     if "reaction" in s:
-        words.append("with a liver-test abnormality" if s["reaction"] == "liver-test"
-                     else "with an adverse reaction other than a liver-test abnormality")
+        words.append("a liver-test abnormality" if s["reaction"] == "liver-test"
+                     else "a reaction other than a liver-test abnormality")
     if "grade" in s:
         words.append(f"of grade {s['grade']}")
+    if "level" in s:
+        words.append("at the starting dose" if s["level"] == "0" else f"at dose reduction {s['level']}")
     return " ".join(words)
 
 
@@ -594,7 +594,7 @@ def adverse_step(grade: int, level: int = 0, reaction: str | None = None,
     intolerant = by_id.get("intolerant")
     if level + 1 > MAX_LEVEL:
         if intolerant is None:
-            return refuse(Refusal("no-rule", version, "adverse", situation=asked + (("level", "4"),)),
+            return refuse(Refusal("no-rule", version, "adverse", situation=asked + (("level", str(level)),)),
                           [withhold["rule_id"]])
         return Step(version, "discontinue", None, (withhold["rule_id"], intolerant["rule_id"]),
                     (withhold["wording"], intolerant["wording"]))
