@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import derive, schema, stats
+from . import derive, dosing, label_versions, schema, stats
 from .data import Tables
 from .printed import parse, same_figure
 from .schema import STATUS_MEANING
@@ -34,7 +34,8 @@ VERDICTS = ("consistent", "caveat", "unverified", "inconsistent", "contradicted"
 _PRECEDENCE = ("contradicted", "inconsistent", "unverified", "caveat")
 
 COLUMNS = ["claim_id", "guide", "location", "claim", "reported", "recomputed", "primary",
-           "verdict", "checks", "reason", "drug", "quantity", "fact_id", "ref", "status", "finding"]
+           "verdict", "checks", "reason", "drug", "quantity", "fact_id", "ref", "status", "finding",
+           "label_version"]
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Finding:
     claim: dict
     fact: dict
     checks: list[Check] = field(default_factory=list)
+    label_version: str | None = None  # the dose-rule label version the verdict rests on, if any
 
     def add(self, name, passed, detail, effect_if_failed, recomputed=None, quiet=False):
         effect = None if passed else effect_if_failed
@@ -512,21 +514,138 @@ def _compare_group_checks(claims: pd.DataFrame, findings: dict[str, Finding]) ->
                                    "caveat")
 
 
+def _check_label_version(f: Finding, rules: pd.DataFrame | None) -> None:
+    """A label rule is read in the label version its fact comes from; where that version writes the
+    rule for reactions other than liver-test abnormalities only, a guide stating it for every
+    reaction leaves the limit out."""
+    fact = f.fact
+    if rules is None:
+        return
+    f.label_version = label_versions.version_of(rules, fact["fact_id"], fact["ref"])
+    if f.label_version is None or fact["status"] != "printed":
+        return
+    name = dosing.VERSION_NAMES[f.label_version]
+    limited = label_versions.age_limit(rules, fact["fact_id"], f.label_version)
+    # A claim naming no population is the guide's statement for every patient.
+    if limited is not None and _get(f.claim, "population") is None:
+        group = {"paediatric": "paediatric patients", "adult": "adults"}[limited["age_group"]]
+        f.add("label version", False, f"{name} gives this dose for {group} only; the guide gives it for "
+              "every patient in the body-surface-area band", "caveat")
+    narrowed = label_versions.narrowing(rules, fact["fact_id"], f.label_version)
+    if narrowed is None:
+        return
+    _, liver = narrowed
+    f.add("label version", False, f"{name} gives this rule for adverse "
+          f"reactions other than liver-test abnormalities only; those of grade {liver['min_grade']} and "
+          "higher follow its hepatotoxicity rules; the guide states it for every grade 3 or 4 reaction",
+          "caveat")
+
+
+def _factor_words(value: str) -> str:
+    from fractions import Fraction
+
+    return {Fraction(1, 2): "halve the dose", Fraction(2): "double the dose"}.get(
+        Fraction(value), f"multiply the dose by {value}")
+
+
+def _part_words(p: label_versions.PartSupport) -> str:
+    return "avoid the combination" if p.part == "avoid" else _factor_words(p.value)
+
+
+def _versions_words(versions) -> str:
+    return " and ".join(dosing.VERSION_NAMES[v] for v in versions)
+
+
+def _check_instruction(f: Finding, rules: pd.DataFrame | None, instructions: dict[str, dict],
+                       searches: int = 0) -> bool:
+    """A guide's instruction for an interacting drug, part by part, against every label version read.
+
+    A part some version states otherwise contradicts; a part no version states is unverified; parts
+    stated only by versions of different jurisdictions, none stating them all, make a caveat (the
+    guide joins two labels). Returns whether the instruction decided the comparison."""
+    row = instructions.get(f.claim["claim_id"])
+    if row is None or rules is None:
+        return False
+    parts = label_versions.instruction_support(rules, row["drug_class"], _get(row, "avoid"), _get(row, "factor"))
+    strength, kind = row["drug_class"].split("-")
+    cls = f"{strength} CYP3A4 {kind}"
+    for p in parts:
+        if p.opposing:
+            f.add("label versions", False, f"{_versions_words(p.opposing)} print another instruction than "
+                  f"'{_part_words(p)}' for a {cls}", "contradicted")
+        elif not p.stating:
+            f.add("label versions", False, f"no label version read tells the reader to {_part_words(p)} "
+                  f"for a {cls}{_searched(searches)}", "unverified")
+    stated = [set(p.stating) for p in parts]
+    if any(p.opposing for p in parts) or not all(stated):
+        for p in parts:
+            if p.stating and not p.opposing:
+                f.inform("label versions", f"only {_versions_words(p.stating)} "
+                         f"print{'s' if len(p.stating) == 1 else ''} '{_part_words(p)}' for a {cls}")
+        f.label_version = " ".join(sorted({v for p in parts for v in p.stating + p.opposing},
+                                          key=dosing.VERSIONS.index))
+        return True
+    common = set.intersection(*stated)
+    if common:
+        f.label_version = (f.label_version if f.label_version in common
+                           else max(common, key=dosing.VERSIONS.index))
+        f.add("label versions", True, f"{dosing.VERSION_NAMES[f.label_version]} prints '"
+              + "; ".join(_part_words(p) for p in parts) + f"' for a {cls}", None)
+        return True
+    used = sorted({max(s, key=dosing.VERSIONS.index) for s in stated}, key=dosing.VERSIONS.index)
+    f.label_version = " ".join(used)
+    jurisdictions = {label_versions.JURISDICTIONS[v] for v in used}
+    detail = "; ".join(f"{_versions_words(p.stating)} print{'s' if len(p.stating) == 1 else ''} "
+                       f"'{_part_words(p)}'" for p in parts)
+    f.add("label versions", len(jurisdictions) == 1, f"the guide joins rules of two labels for a {cls}: "
+          f"{detail}; no one label gives them together", "caveat")
+    return True
+
+
+_RULES: dict[tuple, object] = {}
+
+
+def _cached(path, loader):
+    """A dose table of the data folder in force, read once per version of the file."""
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _RULES:
+        for old in [k for k in _RULES if k[0] == key[0]]:
+            del _RULES[old]
+        _RULES[key] = loader(path)
+    return _RULES[key]
+
+
+def _rules_in_force() -> pd.DataFrame | None:
+    return _cached(dosing.rules_file(), dosing.load_rules)
+
+
+def _instructions_in_force() -> dict[str, dict]:
+    found = _cached(label_versions.instructions_file(), label_versions.load_instructions)
+    return {} if found is None else {r["claim_id"]: r for r in found.to_dict("records")}
+
+
 # --- the audit ---------------------------------------------------------------------------------
 
 
-def audit_findings(tables: Tables) -> list[Finding]:
+def audit_findings(tables: Tables, rules: pd.DataFrame | None = None) -> list[Finding]:
     facts = {r["fact_id"]: r for r in tables.evidence.to_dict("records")}
     series_index = _series_index(tables.evidence)
 
     search_log = SearchLog(tables.searches)
     derivations = {r["fact_id"]: derivation_of(r["method"], [facts[i] for i in r["inputs"].split()])
                    for r in tables.derivations.to_dict("records")}
+    rules = rules if rules is not None else _rules_in_force()
+    instructions = _instructions_in_force()
     findings: dict[str, Finding] = {}
     for c in tables.claims.to_dict("records"):
         f = Finding(claim=c, fact=dict(facts[c["fact_id"]]))
         _check_source(f, search_log.count(c["claim_id"], c["fact_id"]), derivations.get(c["fact_id"]))
-        _check_value(f)
+        _check_label_version(f, rules)
+        if not _check_instruction(f, rules, instructions, search_log.count(c["claim_id"], c["fact_id"])):
+            _check_value(f)
         _check_scope(f)
         _check_counts(f)
         _check_interval_and_p(f)
@@ -598,6 +717,7 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
             "ref": c["ref"],
             "status": fact["status"],
             "finding": _get(c, "finding") or "",
+            "label_version": f.label_version or "",
         })
     return pd.DataFrame(rows, columns=COLUMNS)
 

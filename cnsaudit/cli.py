@@ -1,5 +1,5 @@
 """Command line: `python -m cnsaudit audit [--format csv|json]`, `validate`, `mutation`,
-`new-guide PATH --chapter NAME` and `release record|check TAG|notes VERSION`."""
+`dose --version V ...`, `new-guide PATH --chapter NAME` and `release record|check TAG|notes VERSION`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 
 from pathlib import Path
 
-from . import audit
+from . import audit, dose_cli
 from .data import ROOT, DataError, load_all
 
 
@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     p_audit.add_argument("--format", choices=["csv", "json"], default="csv")
     sub.add_parser("validate", help="validate every table in data/ and the bibliography links")
     sub.add_parser("mutation", help="nudge every recomputable figure and report the mutation score")
+    dose_cli.add_parser(sub)
     p_new = sub.add_parser("new-guide", help="scaffold the data, chapter, toc entry and test a new guide needs")
     p_new.add_argument("path", type=Path, help="the guide's text (its sha256 is recorded; it is not copied)")
     p_new.add_argument("--chapter", required=True, help="chapter name: chapters/NAME.ipynb, data/*/NAME.csv")
@@ -109,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"data/ is valid: {len(tables.claims)} claims, {len(tables.evidence)} evidence rows, "
               f"{len(tables.guides)} guides, {len(tables.quotes)} quotes, {len(rules)} dose rules")
         return 0
+    if args.command == "dose":
+        return dose_cli.run(args, rules, sys.stdout, sys.stderr)
     if args.command == "mutation":
         from . import mutation
 

@@ -392,7 +392,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
 # so a new table cannot slip into the book unchecked.
 _COVERED = ("guides.csv", "quotes.csv", "searches.csv", "number-claims.csv", "exclusions.csv", "derivations.csv",
             "claims/*.csv",
-            "evidence/*.csv", "dosing/larotrectinib.csv",
+            "evidence/*.csv", "dosing/larotrectinib.csv", "dosing/guide-instructions.csv",
             "reproduce/timings.csv")
 
 
@@ -424,6 +424,19 @@ def load_all(folder: Path | None = None) -> tuple[Tables, pd.DataFrame]:
         problems += exc.problems
     try:
         rules = load_rules(folder / "dosing" / "larotrectinib.csv")
+    except DataError as exc:
+        problems += exc.problems
+    if tables is not None and rules is not None:
+        from .label_versions import check_fact_links
+
+        problems += check_fact_links(rules, tables.evidence, folder / "dosing" / "larotrectinib.csv")
+    try:
+        from .label_versions import check_instruction_claims, load_instructions
+
+        path = folder / "dosing" / "guide-instructions.csv"
+        instructions = load_instructions(path)
+        if tables is not None:
+            problems += check_instruction_claims(instructions, tables.claims, path)
     except DataError as exc:
         problems += exc.problems
     try:

@@ -68,6 +68,10 @@ def _table(kind: str):
         from .dosing import RULES  # the dose-rule table's schema lives with the calculator
 
         return RULES, ["version", "rule_id"]
+    if kind == "guide-instructions":
+        from .label_versions import INSTRUCTIONS
+
+        return INSTRUCTIONS, "claim_id"
     return _TABLES[kind], _KEYS[kind]
 
 
@@ -100,8 +104,12 @@ def descriptor(folder: Path = DATA) -> dict:
     timings = folder / "reproduce" / "timings.csv"
     if timings.is_file():  # absent until benchmarks/run.py --record has measured the steps
         resources.append(_resource("timings", timings, folder))
-    for kind in ("evidence", "claims", "dosing"):
+    for kind in ("evidence", "claims"):
         resources += [_resource(kind, p, folder) for p in sorted((folder / kind).glob("*.csv"))]
+    # The dose folder holds two tables of different schemas: the rules, and the guides' instructions.
+    for p in sorted((folder / "dosing").glob("*.csv")):
+        resources.append(_resource("guide-instructions" if p.name == "guide-instructions.csv" else "dosing",
+                                   p, folder))
     return {
         "name": "cnsaudit-data",
         "title": "Claims of four secondary guides on brain-penetrant kinase inhibitors, "

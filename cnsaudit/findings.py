@@ -23,7 +23,8 @@ SHOWN = ("contradicted", "inconsistent", "caveat")
 # in a header misleads a search.
 GROUPS = ("dosing and interactions", "efficacy, safety and exposure figures", "study design",
           "identity and nomenclature")
-_DOSING = re.compile(r"\bdos(e|ing)\b|CYP3A|inhibitor: instruction|inducer: instruction|Child-Pugh", re.I)
+_DOSING = re.compile(r"\bdos(e|ing)\b|CYP3A|inhibitor: instruction|inducer: instruction|Child-Pugh|"
+                     r"adverse reaction: ", re.I)  # the last: the label's steps after a reaction (withhold)
 _IDENTITY = re.compile(r"compound studied|CAS|name of|nomenclature|spelling", re.I)
 _DESIGN = re.compile(r"make-up|design|population|infusion|protocol|sampling|cut-off|registration", re.I)
 

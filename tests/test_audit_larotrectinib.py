@@ -11,12 +11,13 @@ from .conftest import edit_cell, unread, verdict_of
 GUIDE = "003_78f3d3862d36bdb2.txt"
 CLAIMS = "claims/larotrectinib.csv"
 EVIDENCE = "evidence/larotrectinib.csv"
+INSTRUCTIONS = "dosing/guide-instructions.csv"
 
 # Written from reading the guide against the primary-literature sheet, independently of the engine.
 EXPECTED = {
     "lar-01": "caveat",        # same dose with and without CNS metastases: shown in the lung cohort only
     "lar-02": "consistent",    # 100 mg BID at BSA >= 1.0
-    "lar-03": "consistent",    # 100 mg/m2 BID below 1.0
+    "lar-03": "consistent",    # 100 mg/m2 BID below 1.0, for children as the guide says
     "lar-04": "consistent",    # with or without food
     "lar-05": "caveat",        # 36% primary CNS, superseded by 30% (n=33, July 2020)
     "lar-06": "consistent",    # 60% brain metastases
@@ -27,23 +28,24 @@ EXPECTED = {
     "lar-11": "consistent",    # mostly grade 1 or 2 (Hong 2019: predominantly grade 1, adults)
     "lar-12": "consistent",    # the label Highlights list the same nine reactions
     "lar-13": "contradicted",  # the label names other neurologic reactions (entrectinib wording)
-    "lar-14": "consistent",    # withhold until grade 1 or baseline
-    "lar-15": "consistent",    # resume at next modification within 4 weeks
-    "lar-16": "consistent",    # discontinue if unresolved at 4 weeks
+    # The November 2023 label keeps these three for reactions other than liver-test abnormalities.
+    "lar-14": "caveat",        # withhold until grade 1 or baseline
+    "lar-15": "caveat",        # resume at next modification within 4 weeks
+    "lar-16": "caveat",        # discontinue if unresolved at 4 weeks
     "lar-17": "consistent",    # three modifications
     "lar-18": "consistent",    # table 1, six cells
-    "lar-19": "consistent",
-    "lar-20": "consistent",
-    "lar-21": "consistent",
+    "lar-19": "caveat",        # the label's doses below 1.0 m² are for children; the guide's table
+    "lar-20": "consistent",    # gives them for every patient below 1.0 m²
+    "lar-21": "caveat",
     "lar-22": "consistent",
-    "lar-23": "consistent",
+    "lar-23": "caveat",
     "lar-24": "consistent",    # avoid strong inhibitors
     "lar-25": "consistent",    # label 7.1: inhibitors may raise plasma concentrations
     "lar-26": "consistent",    # reduce by 50%
     "lar-27": "consistent",    # 3-5 half-lives
     "lar-28": "caveat",        # the heading names moderate inhibitors; the text gives only the strong rule
     "lar-29": "consistent",    # avoid strong inducers
-    "lar-30": "contradicted",  # moderate inducers: "avoid; double" vs label "modify; no avoid"
+    "lar-30": "unverified",    # moderate inducers: "avoid" (EU) joined to a doubling no label read prints
     "lar-31": "consistent",    # inducers lower exposure (rifampin)
     "lar-32": "consistent",    # double the dose
     "lar-33": "consistent",
@@ -108,9 +110,6 @@ def test_primary_counts_are_compared_as_percentages(results):
     (CLAIMS, "claim_id", "lar-38", "reported", "29", "lar-38", "contradicted"),
     # Without a later cut-off in the series, the 36% would stand as it is.
     (EVIDENCE, "fact_id", "lar-pcns-orr-2020", "cutoff", "2019-01", "lar-05", "consistent"),
-    # If the label told readers to avoid moderate inducers and double the dose, the guide would match.
-    (EVIDENCE, "fact_id", "lar-ind-moderate", "value", "avoid; if unavoidable double the dose",
-     "lar-30", "consistent"),
     # Had the SNO cohort with CNS metastases printed 73%, Q2 would be reproduced.
     (EVIDENCE, "fact_id", "lar-cnsmet-orr", "value", "73", "lar-07", "consistent"),
     # Were two partial responses printed, the remainder (5 − 2 − 2 = 1) would contradict 0%.
@@ -119,6 +118,11 @@ def test_primary_counts_are_compared_as_percentages(results):
     (CLAIMS, "claim_id", "lar-43", "reported", "40", "lar-43", "contradicted"),
     # The CNS-metastasis cohort with the guide's n would leave only the figures to disagree.
     (CLAIMS, "claim_id", "lar-47", "n", "14", "lar-47", "consistent"),
+    # A reduction table that named children below 1.0 m² would say what the label says.
+    (CLAIMS, "claim_id", "lar-19", "population", "paediatric patients with a body-surface area below 1.0 m2",
+     "lar-19", "consistent"),
+    # A starting dose below 1.0 m² stated for every patient leaves out that the label's is for children.
+    (CLAIMS, "claim_id", "lar-03", "population", "", "lar-03", "caveat"),
 ])
 def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, value, claim_id, verdict):
     before = verdict_of(claim_id)
@@ -248,8 +252,9 @@ def test_a_rule_left_out_is_an_omission_and_a_rule_stated_is_a_contradiction(dat
     assert row["verdict"] == "caveat" and "left out, not contradicted" in row["reason"]
     edit_cell(data_copy / CLAIMS, "claim_id", "lar-28", "scope", "")
     assert verdict_of("lar-28") == "contradicted"
-    # Issue 3 states the inducer rule for moderate inducers in its text: contradicted as it stands.
-    assert verdict_of("lar-30") == "contradicted"
+    # A factor a label prints otherwise is contradicted: the US labels double for strong inducers.
+    edit_cell(data_copy / INSTRUCTIONS, "claim_id", "lar-32", "factor", "3")
+    assert verdict_of("lar-32") == "contradicted"
 
 
 @pytest.mark.parametrize("fact_id, claim_id", [
@@ -279,3 +284,102 @@ def test_a_derived_remainder_says_its_sum_and_its_small_counts(results):
     reason = results.set_index("claim_id").loc["lar-45", "reason"]
     assert reason.startswith("not printed; the only value that fits the printed figures is 0 of 5: 5 − 3 − 2 = 0")
     assert "rests on single-digit counts: 0/5" in reason
+
+
+def _edit_rule(data_copy, version, rule_id, column, value):
+    import pandas as pd
+
+    path = data_copy / "dosing" / "larotrectinib.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    hit = (df["version"] == version) & (df["rule_id"] == rule_id)
+    assert hit.sum() == 1
+    df.loc[hit, column] = value
+    df.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize("rule_id, column, value", [
+    # Were the November 2023 withhold rule written for every reaction, the guide would match it.
+    ("grade34-withhold", "reaction", "any"),
+    # Without a liver-test rule of its own, the version would not narrow the generic rule.
+    ("liver-tests", "reaction", "other"),
+])
+def test_the_november_2023_liver_rule_decides_the_withhold_claims(data_copy, rule_id, column, value):
+    assert verdict_of("lar-14") == "caveat"
+    _edit_rule(data_copy, "us-2023", rule_id, column, value)
+    assert verdict_of("lar-14") == "consistent"
+
+
+def test_a_paediatric_rule_written_for_every_age_would_match_the_guide(data_copy):
+    assert verdict_of("lar-23") == "caveat"
+    _edit_rule(data_copy, "us-2023", "reduction3-lt1", "age_group", "any")
+    assert verdict_of("lar-23") == "consistent"
+
+
+def test_each_dosing_verdict_names_the_label_version_it_rests_on(results):
+    by_id = results.set_index("claim_id")["label_version"]
+    assert by_id["lar-14"] == by_id["lar-02"] == by_id["lar-23"] == "us-2023"
+    # The November 2023 interaction and hepatic sections were not read: the 2022 revision decides.
+    assert by_id["lar-24"] == by_id["lar-32"] == by_id["lar-34"] == "us-2022"
+    assert by_id["lar-30"] == "eu"  # the one label read that gives any of its instruction
+    assert by_id["lar-07"] == "" and by_id["lar-01"] == ""
+    assert "November 2023 revision" in results.set_index("claim_id").loc["lar-14", "reason"]
+
+
+def test_the_label_version_follows_the_rule_links(data_copy):
+    assert verdict_of("lar-14") == "caveat"
+    # Unlinked from the November 2023 rows, the claim rests on the 2022 revision's generic rule.
+    _edit_rule(data_copy, "us-2023", "grade34-withhold", "fact_id", "")
+    _edit_rule(data_copy, "us-2023", "liver-tests", "fact_id", "lar-ae-resume lar-ae-stop-weeks")
+    from cnsaudit import audit, data
+
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-14"]
+    assert (row["verdict"], row["label_version"]) == ("consistent", "us-2022")
+
+
+def test_a_rule_naming_an_unknown_fact_is_an_error_naming_file_row_and_column(data_copy):
+    from cnsaudit.data import DataError, load_all
+
+    _edit_rule(data_copy, "us-2023", "liver-tests", "fact_id", "lar-ae-withhold lar-no-such-fact")
+    with pytest.raises(DataError) as info:
+        load_all()
+    assert "dosing/larotrectinib.csv, row" in str(info.value) and "column 'fact_id'" in str(info.value)
+    assert "'lar-no-such-fact' is not a fact_id" in str(info.value)
+
+
+def test_a_guide_joining_two_labels_is_a_caveat_unless_a_part_is_unread(data_copy):
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-30"]
+    # "Avoid" is the EU rule; no label read doubles the dose for moderate inducers.
+    assert (row["verdict"], row["label_version"]) == ("unverified", "eu")
+    assert "no label version read tells the reader to double the dose" in row["reason"]
+    # Were the 2022 US rule read as doubling the dose, the guide would join two labels: a caveat.
+    _edit_rule(data_copy, "us-2022", "moderate-inducer", "outcome", "adjust")
+    _edit_rule(data_copy, "us-2022", "moderate-inducer", "factor", "2")
+    _edit_rule(data_copy, "us-2022", "moderate-inducer", "status", "printed")
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-30"]
+    assert (row["verdict"], row["label_version"]) == ("caveat", "us-2022 eu")
+    assert "joins rules of two labels" in row["reason"]
+    # And a US label that printed a different factor would state the opposite: contradicted.
+    _edit_rule(data_copy, "us-2022", "moderate-inducer", "factor", "1.5")
+    assert verdict_of("lar-30") == "contradicted"
+
+
+def test_the_joined_instruction_follows_one_cell(data_copy):
+    assert verdict_of("lar-30") == "unverified"
+    # Without the doubling, the instruction is the EU rule alone.
+    edit_cell(data_copy / INSTRUCTIONS, "claim_id", "lar-30", "factor", "")
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-30"]
+    assert (row["verdict"], row["label_version"]) == ("consistent", "eu")
+
+
+def test_a_bad_instruction_cell_is_named_by_file_row_and_column(data_copy):
+    from cnsaudit.data import DataError, load_all
+
+    edit_cell(data_copy / INSTRUCTIONS, "claim_id", "lar-30", "factor", "double")
+    with pytest.raises(DataError) as info:
+        load_all()
+    assert "data/dosing/guide-instructions.csv, row 4 (line 5), column 'factor'" in str(info.value)
+    edit_cell(data_copy / INSTRUCTIONS, "claim_id", "lar-30", "factor", "2")
+    edit_cell(data_copy / INSTRUCTIONS, "claim_id", "lar-24", "claim_id", "lar-99")
+    with pytest.raises(DataError) as info:
+        load_all()
+    assert "guide-instructions.csv, row 1 (line 2), column 'claim_id': 'lar-99' is not a claim_id" in str(info.value)

@@ -19,11 +19,19 @@ def test_within_a_guide_failures_come_before_caveats_and_dosing_first(tables, re
     lar = found[found["guide"] == "Larotrectinib dosing with CNS metastases"]
     kinds = (lar["verdict"] == "caveat").tolist()
     assert kinds == sorted(kinds), "a caveat stands before a failure"
-    assert lar.iloc[0]["group"] == "dosing and interactions" and lar.iloc[0]["claim_id"] == "lar-30"
+    failures = lar[lar["verdict"] != "caveat"]
+    ranks = [findings.GROUPS.index(g) for g in failures["group"]]
+    assert ranks == sorted(ranks) and len(failures)
+    # No dosing claim of this guide fails since the moderate-inducer rule is read label by label.
+    assert "dosing and interactions" not in set(failures["group"])
     caveats = lar[lar["verdict"] == "caveat"]
-    # Dosing caveats lead (the same dose with CNS metastases, shown for one cohort; a rule left out).
-    assert caveats.iloc[:2]["claim_id"].tolist() == ["lar-01", "lar-28"]
-    assert set(caveats.iloc[:2]["group"]) == {"dosing and interactions"}
+    # Dosing caveats lead (the same dose with CNS metastases, shown for one cohort; the steps after a
+    # reaction, which the November 2023 label keeps for reactions other than liver-test abnormalities;
+    # doses below 1.0 m² written for children; a rule left out).
+    dosing_caveats = caveats[caveats["group"] == "dosing and interactions"]
+    assert caveats.iloc[: len(dosing_caveats)]["group"].eq("dosing and interactions").all()
+    assert caveats.iloc[0]["claim_id"] == "lar-01"
+    assert {"lar-14", "lar-15", "lar-16", "lar-19", "lar-28"} <= set(dosing_caveats["claim_id"])
 
 
 def test_groups_follow_the_claim_fields(tables):
