@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cnsaudit import audit, data
+from cnsaudit import audit, data, excerpt
 
 SHEET = data.ROOT.parent / "shared" / "sources" / "primary-literature.md"
 # Figures printed in words in the sheet and recorded as numbers.
@@ -32,7 +32,8 @@ def numbers_missing_from(sheet_text: str | None, evidence, searches=None,
     for r in evidence[evidence["status"] == "printed"].itertuples():
         if facts is not None and r.fact_id not in facts:
             continue
-        in_excerpt = set(NUMBER.findall(excerpts.get(r.fact_id, "")))
+        text = excerpts.get(r.fact_id, "")
+        in_excerpt = set(NUMBER.findall(text)) | excerpt.numbers_in(text)  # with figures in words
         for column in ("value", "n", "k", "ci_low", "ci_high", "p"):
             cell = getattr(r, column)
             for number in NUMBER.findall(str(cell)) if cell is not None else []:
