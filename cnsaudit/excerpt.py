@@ -43,7 +43,7 @@ _WORD_NUMBER = re.compile(
 # Trial phases are printed in Roman numerals as often as in digits ("phase I/II", "phase 1–2");
 # Roman numerals are read only right after the word "phase", where they cannot be a pronoun.
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_PHASE = re.compile(r"\bphases?\s+(?P<a>IV|I{1,3})\b(?:\s*(?:/|-|–|or|and|to)\s*(?P<b>IV|I{1,3})\b)?")
+_PHASE = re.compile(r"\b[Pp]hases?\s+(?P<a>IV|I{1,3})\b(?:\s*(?:/|-|–|or|and|to)\s*(?P<b>IV|I{1,3})\b)?")
 
 
 def _normal(text: str) -> str:
