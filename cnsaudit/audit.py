@@ -313,6 +313,10 @@ def _check_source(f: Finding, searches: int = 0, derivation: Derivation | None =
         f.add("source", False, f"only an abstract or excerpt of {fact['ref']} was read "
               f"({fact['source_location']}); the figure may be in the full text{_searched(searches)}",
               "unverified")
+    elif status == "sheet_only":
+        f.add("source", False, f"the figure comes from the starting sheet and could not be found again in "
+              f"{fact['ref']} or another source read ({fact['source_location']}){_searched(searches)}",
+              "unverified")
     else:  # no_source
         f.add("source", False, f"no primary source identified; read: {fact['ref']} "
               f"({fact['source_location']}){_searched(searches)}", "unverified")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import schema
+from . import excerpt, schema
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -278,6 +278,21 @@ def _check_searches(searches: pd.DataFrame, evidence: pd.DataFrame, claims: pd.D
     return problems
 
 
+def _check_excerpts(evidence: pd.DataFrame) -> list[Problem]:
+    """Each figure of a printed row appears in the source's own words recorded beside it, so that
+    attribution can be checked: a figure typed without its source, or changed after it was read,
+    stops the build."""
+    problems = []
+    for r in evidence[evidence["status"] == "printed"].to_dict("records"):
+        if r.get("excerpt") is None:
+            continue  # the schema's row rule reports a printed row without an excerpt
+        for column, figure in excerpt.missing(r, category=r["value_type"] == "category"):
+            problems.append(Problem(r["source_file"], r["source_row"], column,
+                                    f"{figure!r} does not appear in the row's excerpt (the source's own "
+                                    f"words must print every figure of a printed row)"))
+    return problems
+
+
 def _check_derivations(derivations: pd.DataFrame, evidence: pd.DataFrame) -> list[Problem]:
     """Each derivation computes a fact whose status is "derived" from printed facts."""
     status = dict(zip(evidence["fact_id"], evidence["status"]))
@@ -382,6 +397,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
     problems += _check_numbers(loaded["number_claims"], loaded["exclusions"], loaded["guides"],
                                loaded["claims"])
     problems += _check_derivations(loaded["derivations"], loaded["evidence"])
+    problems += _check_excerpts(loaded["evidence"])
     problems += _check_seeds(loaded["guides"])
     if problems:
         raise DataError(problems)

@@ -19,7 +19,8 @@ from .data import DATA
 
 _CROSS_RULES = ("Enforced by cnsaudit but not expressible here: 0 ≤ k ≤ n; percentages within "
                 "0–100; ratios above 0; CI lower ≤ point ≤ upper with a level; a value present "
-                "exactly when its status is 'printed'; every ref a key of references.bib; every "
+                "exactly when its status is 'printed', with an excerpt (the source's own words) that "
+                "prints every figure of the row; every ref a key of references.bib; every "
                 "claim's fact_id an evidence row with the same ref; every guide in guides.csv; every "
                 "search's fact_id an evidence row, and every unread fact linked from a claim "
                 "searched at least once.")

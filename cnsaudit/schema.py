@@ -23,15 +23,18 @@ from .printed import PrintedNumberError, is_printed_number, parse
 # What was read for a fact: "printed" (a source read prints it: full text, abstract, label section or
 # table page); "derived" (computed in code from printed figures); "not_in_full_text" (the full text or
 # whole label section was read and does not print it); "abstract_only" (only an abstract or an excerpt
-# was read, so the figure may be in the full text); "no_source" (no primary source was identified).
-STATUSES = ("printed", "derived", "not_in_full_text", "abstract_only", "no_source")
-UNREAD_STATUSES = ("not_in_full_text", "abstract_only", "no_source")
+# was read, so the figure may be in the full text); "no_source" (no primary source was identified);
+# "sheet_only" (the figure was taken from the starting sheet, primary-literature.md, and could not be
+# found again in a source read, so nothing a reader can open shows it).
+STATUSES = ("printed", "derived", "not_in_full_text", "abstract_only", "no_source", "sheet_only")
+UNREAD_STATUSES = ("not_in_full_text", "abstract_only", "no_source", "sheet_only")
 STATUS_MEANING = {
     "printed": "printed in a source read",
     "derived": "derived in code from printed figures",
     "not_in_full_text": "not found in the full text read",
     "abstract_only": "only an abstract or excerpt was read; the figure may be in the full text",
     "no_source": "no primary source identified",
+    "sheet_only": "taken from the starting sheet; not found again in a source read",
 }
 # "heading only": the guide's heading names a case its text gives no rule for. "wider than the source's
 # population": the guide states for a population that contains the source's (many inhibitors, one of
@@ -204,6 +207,16 @@ def _status_rule() -> RowRule:
                    ("value", "status"), ok)
 
 
+def _excerpt_rule() -> RowRule:
+    def ok(row) -> bool:
+        excerpt = row.get("excerpt")
+        has_excerpt = excerpt is not None and not pd.isna(excerpt)
+        return has_excerpt == (row.get("status") == "printed")
+
+    return RowRule("an excerpt (the source's own words where the value was read) is given exactly when "
+                   "the status is printed", ("excerpt", "status"), ok)
+
+
 def _category_rule(value_col: str) -> RowRule:
     def ok(row) -> bool:
         value = row.get(value_col)
@@ -297,9 +310,14 @@ EVIDENCE = pa.DataFrameSchema(
         "status": _col("vocab", vocab=STATUSES),
         "ref": _col("bibkey"),
         "source_location": _col("text"),
+        # The source's own words where the value was read (the figure and its immediate context, a
+        # sentence at most, "…" where words are left out), copied from what was read; where they
+        # come from a place other than `source_location` says, `source_location` says so. Every
+        # figure of the row must appear in it (cnsaudit.excerpt, checked by cnsaudit.data).
+        "excerpt": _col("text", nullable=True),
         "note": _col("text", nullable=True),
     },
-    checks=[r.as_check() for r in [*_rules("value"), _status_rule(), _category_rule("value")]],
+    checks=[r.as_check() for r in [*_rules("value"), _status_rule(), _excerpt_rule(), _category_rule("value")]],
     strict=True,
     name="evidence",
 )
@@ -399,6 +417,6 @@ EXCLUSIONS = pa.DataFrameSchema(
 
 ROW_RULE_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
     **{("evidence", r.name): r.columns
-       for r in [*_rules("value"), _status_rule(), _category_rule("value")]},
+       for r in [*_rules("value"), _status_rule(), _excerpt_rule(), _category_rule("value")]},
     **{("claims", r.name): r.columns for r in [*_rules("reported"), _category_rule("reported")]},
 }

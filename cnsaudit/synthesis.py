@@ -126,23 +126,33 @@ TRK_CNS = "TRK fusion, primary CNS tumours"
 TRK_BM = "TRK fusion, brain metastases"
 
 
+def _read(tables: Tables, *fact_ids: str) -> bool:
+    """Whether a source read prints every fact a rate rests on (a figure taken from the starting sheet
+    and not found again gives no count)."""
+    return all(_fact(tables, i)["status"] == "printed" for i in fact_ids)
+
+
 def intracranial_rates(tables: Tables) -> list[Rate]:
-    """Every intracranial (or CNS-tumour) response rate in the book whose count can be fixed."""
+    """Every intracranial (or CNS-tumour) response rate in the book whose count can be fixed from
+    figures a source read prints."""
     rates: list[Rate] = []
     rates += _split(tables, ["alex-icorr-rt-alc", "alex-icorr-nort-alc"], "alex-icorr-alc", "alectinib",
                     ALEX, ["prior radiotherapy", "no prior radiotherapy"])
     rates += _split(tables, ["alex-icorr-rt-criz", "alex-icorr-nort-criz"], "alex-icorr-criz", "crizotinib",
                     ALEX, ["prior radiotherapy", "no prior radiotherapy"])
-    rates += [
-        _from_n(tables, "pool-orr-meas", "alectinib", POST_CRIZ, "pooled phase II, measurable CNS disease"),
-        _from_n(tables, "pool-orr-all", "alectinib", POST_CRIZ, "pooled phase II, any CNS disease"),
-        _within(tables, "zou-c2-icorr", "zou-c2-n", "alectinib", POST_CRIZ, "real world, cohort 2 (target lesions)"),
-        _within(tables, "zou-c1-icorr", "zou-c1-n", "alectinib", NAIVE_RW, "real world, cohort 1 (target lesions)"),
-        _printed(tables, "lar-pcns-orr", "larotrectinib", TRK_CNS, "early cut-off"),
-        _from_n(tables, "lar-pcns-orr-2020", "larotrectinib", TRK_CNS, "later cut-off"),
-        _printed(tables, "lar-bm-orr", "larotrectinib", TRK_BM, "non-CNS primaries, early cut-off"),
-        _printed(tables, "lar-cnsmet-orr", "larotrectinib", TRK_BM, "CNS metastases cohort (SNO meeting)"),
+    candidates = [
+        (("pool-orr-meas",), _from_n, "alectinib", POST_CRIZ, "pooled phase II, measurable CNS disease"),
+        (("pool-orr-all",), _from_n, "alectinib", POST_CRIZ, "pooled phase II, any CNS disease"),
+        (("zou-c2-icorr", "zou-c2-n"), _within, "alectinib", POST_CRIZ, "real world, cohort 2 (target lesions)"),
+        (("zou-c1-icorr", "zou-c1-n"), _within, "alectinib", NAIVE_RW, "real world, cohort 1 (target lesions)"),
+        (("lar-pcns-orr",), _printed, "larotrectinib", TRK_CNS, "early cut-off"),
+        (("lar-pcns-orr-2020",), _from_n, "larotrectinib", TRK_CNS, "later cut-off"),
+        (("lar-bm-orr",), _from_n, "larotrectinib", TRK_BM, "non-CNS primaries, early cut-off"),
+        (("lar-cnsmet-orr",), _printed, "larotrectinib", TRK_BM, "CNS metastases cohort (SNO meeting)"),
     ]
+    for fact_ids, make, drug, setting, label in candidates:
+        if _read(tables, *fact_ids):
+            rates.append(make(tables, *fact_ids, drug, setting, label))
     return rates
 
 
@@ -175,13 +185,17 @@ POOLS = {
 }
 
 
+def available_pools(frame: pd.DataFrame) -> list[tuple[str, list[str], str]]:
+    """The declared pools all of whose cohorts have a count from figures a source read prints; a pool
+    missing a cohort is left out rather than pooled from fewer cohorts than it declares."""
+    present = set(frame["population"])
+    return [(name, members, why) for name, (_, members, why) in POOLS.items() if set(members) <= present]
+
+
 def pooled(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    for name, (_, members, why) in POOLS.items():
+    for name, members, why in available_pools(frame):
         sel = frame[frame["population"].isin(members)]
-        if len(sel) != len(members):
-            missing = set(members) - set(sel["population"])
-            raise KeyError(f"pool {name!r} is missing {missing}")
         p = meta.pool_proportions(sel["_k"].tolist(), sel["_n"].tolist())
         rows.append({"pool": name, "cohorts": " + ".join(sel["k/n"]), "pooled %": round(p.percent, 1),
                      "95% CI": f"{p.low:.1f}–{p.high:.1f}", "τ²": round(p.tau2, 3), "I² %": round(p.i2, 1),

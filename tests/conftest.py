@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 
-from cnsaudit import audit, data
+from cnsaudit import audit, data, excerpt
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,17 +71,35 @@ def verdict_of(claim_id: str) -> str:
     return audit.run(data.load()).set_index("claim_id").loc[claim_id, "verdict"]
 
 
-def edit_cell(path: Path, key_column: str, key: str, column: str, value: str) -> None:
-    """Set one cell of a CSV in place, leaving every other cell as written."""
+def edit_cell(path: Path, key_column: str, key: str, column: str, value: str,
+              follow_excerpt: bool = True) -> None:
+    """Set one cell of a CSV in place, leaving every other cell as written. An evidence row edited this
+    way stands for a source that prints something else, so its excerpt follows (see
+    `_excerpt_following`) unless `follow_excerpt` is False, as when a test breaks the attribution."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     hits = df.index[df[key_column] == key]
     assert len(hits) == 1, f"{key!r} not found once in {path}"
     df.loc[hits[0], column] = value
+    if follow_excerpt and {"excerpt", "status", "fact_id"} <= set(df.columns) and column != "excerpt":
+        df.loc[hits[0], "excerpt"] = _excerpt_following(df.loc[hits[0]], column, value)
     df.to_csv(path, index=False)
 
 
+def _excerpt_following(row: pd.Series, column: str, value: str) -> str:
+    """The excerpt of an evidence row after one of its cells changed: none unless it is printed; the
+    new figure added to the source's words, so that the audit, not the attribution check, answers."""
+    if row["status"] != "printed":
+        return ""
+    figures = [row[c] for c in excerpt.FIGURE_COLUMNS if row[c]]
+    if not row["excerpt"]:
+        return "a source printing " + ", ".join(figures) if figures else "a source printing it"
+    if column in excerpt.FIGURE_COLUMNS and value:
+        return f"{row['excerpt']} [{value}]"
+    return row["excerpt"]
+
+
 def unread(evidence: Path, fact_id: str, status: str = "abstract_only") -> None:
-    """Make an evidence row one that was not read in full: no value, and the given status."""
+    """Make an evidence row one that was not read in full: no value, no excerpt, and the given status."""
     edit_cell(evidence, "fact_id", fact_id, "value", "")
     edit_cell(evidence, "fact_id", fact_id, "status", status)
 

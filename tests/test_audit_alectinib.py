@@ -14,7 +14,7 @@ GUIDE = "001_557834016323f385.txt"
 # Written from reading the guide against the primary-literature sheet, independently of the engine.
 EXPECTED = {
     "alc-01": "contradicted",   # header names Allitinib (AST1306, an EGFR/HER2 inhibitor)
-    "alc-02": "contradicted",   # CAS 897383-62-9 is not alectinib's (1256580-46-7)
+    "alc-02": "unverified",     # alectinib's CAS number: the starting sheet only (the guide's is allitinib's)
     "alc-03": "unverified",     # 30-40% at diagnosis: no primary source
     "alc-04": "unverified",     # 50-60% after first-generation TKIs
     "alc-05": "consistent",     # "poor" crizotinib penetration: Kodama et al. say so in words
@@ -29,7 +29,7 @@ EXPECTED = {
     "alc-14": "consistent",     # 40.0
     "alc-15": "consistent",     # IRC
     "alc-16": "unverified",     # RANO-BM
-    "alc-17": "consistent",     # pooled 64.0% of 50 (32, derived)
+    "alc-17": "unverified",     # pooled 64.0% of 50: the starting sheet only
     "alc-18": "consistent",     # Zou cohort 1 81.8
     "alc-19": "consistent",     # n=11: not printed, the only size within cohort 1 giving 81.8%
     "alc-20": "consistent",     # Zou cohort 2 76.5
@@ -81,9 +81,30 @@ def test_each_claim_has_a_reason(results):
     assert rows["claim_id"].str.match(r"^alc-\d\d$").all()
 
 
-def test_pooled_rate_shows_its_derived_count(results):
-    row = results.set_index("claim_id").loc["alc-17"]
-    assert row["recomputed"] == "32/50 = 64.00% (derived)"
+def read_again(data_copy, fact_id, **cells):
+    """Put a row the sources read did not show again back as printed (a source printing its figures)."""
+    for column, value in cells.items():
+        edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", fact_id, column, value)
+    edit_cell(data_copy / "evidence/alectinib.csv", "fact_id", fact_id, "status", "printed")
+
+
+def test_pooled_rate_shows_its_derived_count(data_copy):
+    # The pooled rate comes from the starting sheet; found again, its count is derived from it.
+    assert verdict_of("alc-17") == "unverified"
+    read_again(data_copy, "pool-orr-meas", value="64.0", n="50", ci_low="49.2", ci_high="77.1", ci_level="95")
+    row = audit.run(data.load()).set_index("claim_id").loc["alc-17"]
+    assert row["verdict"] == "consistent" and row["recomputed"] == "32/50 = 64.00% (derived)"
+    edit_cell(data_copy / "claims/alectinib.csv", "claim_id", "alc-17", "reported", "64.1")
+    assert verdict_of("alc-17") == "contradicted"
+
+
+def test_the_cas_number_is_checked_once_found_again(data_copy):
+    # The guide's CAS number is allitinib's; alectinib's number comes from the starting sheet alone.
+    assert verdict_of("alc-02") == "unverified"
+    read_again(data_copy, "alc-cas", value="1256580-46-7")
+    assert verdict_of("alc-02") == "contradicted"
+    edit_cell(data_copy / "claims/alectinib.csv", "claim_id", "alc-02", "reported", "1256580-46-7")
+    assert verdict_of("alc-02") == "consistent"
 
 
 def test_the_hr_claim_is_recomputed_from_its_interval(results):
@@ -109,7 +130,6 @@ def test_derived_counts_match_the_guides_group_sizes(tables):
     # The header naming alectinib would be consistent.
     ("claims/alectinib.csv", "claim_id", "alc-01", "reported", "Alectinib", "alc-01", "consistent"),
     # A CAS number matching the primary identity would be consistent.
-    ("claims/alectinib.csv", "claim_id", "alc-02", "reported", "1256580-46-7", "alc-02", "consistent"),
     # A subgroup rate the primary does not print is contradicted.
     ("claims/alectinib.csv", "claim_id", "alc-11", "reported", "87.5", "alc-11", "contradicted"),
     # A CI that differs from the primary's is contradicted.
@@ -117,7 +137,6 @@ def test_derived_counts_match_the_guides_group_sizes(tables):
     # A primary HR that differs from the guide's contradicts it.
     ("evidence/alectinib.csv", "fact_id", "alex-pfs-cns", "value", "0.30", "alc-08", "contradicted"),
     # A pooled rate impossible for the printed n of 50 is contradicted.
-    ("claims/alectinib.csv", "claim_id", "alc-17", "reported", "64.1", "alc-17", "contradicted"),
     # If the primary printed only real-world patients, the description would be consistent.
     ("evidence/alectinib.csv", "fact_id", "yang-composition", "value", "real-world retrospective", "alc-29",
      "consistent"),

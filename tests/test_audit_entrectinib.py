@@ -123,7 +123,8 @@ def test_newer_data_turns_a_match_into_a_caveat(data_copy):
     assert verdict_of("ent-99") == "consistent"
     with path.open("a") as f:
         f.write("ntrk-orr-2024,entrectinib,objective response rate,later cut,percent,60.0,%,150,90,,,,,"
-                "human,,2024-01-01,ntrk-orr,printed,demetri2022entrectinib,abstract,\n")
+                "human,,2024-01-01,ntrk-orr,printed,demetri2022entrectinib,abstract,"
+                "\"a later cut: 60.0% of 150 patients, 90 responders\",\n")
     assert verdict_of("ent-99") == "caveat"
 
 

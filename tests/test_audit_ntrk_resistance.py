@@ -23,9 +23,9 @@ EXPECTED = {
     "res-07": "consistent",     # "NTRK1-G595R" names the known TRKA substitution
     "res-08": "unverified",     # that M3B carries it rests on the paper
     "res-09": "consistent",     # G595R resists entrectinib
-    "res-10": "consistent",     # entrectinib first-generation
-    "res-11": "consistent",     # "second-generation" = the next generation after entrectinib
-    "res-12": "consistent",     # repotrectinib was designed to overcome G595R
+    "res-10": "unverified",     # entrectinib first-generation: the starting sheet only
+    "res-11": "unverified",     # repotrectinib next-generation: the starting sheet only
+    "res-12": "unverified",     # designed to overcome G595R: the starting sheet only
     "res-13": "unverified",     # M3B resistant to repotrectinib
     "res-14": "unverified",     # EGFR -> ERK
     "res-15": "unverified",     # triple combination
@@ -77,8 +77,12 @@ CLAIMS = "claims/ntrk-resistance.csv"
 @pytest.mark.parametrize("edits, claim_id, verdict", [
     # Had the guide spelled the mutation correctly, its name would be consistent.
     ([(CLAIMS, "claim_id", "res-06", "reported", "NTRK1 G595R")], "res-06", "consistent"),
-    # A different ordinal than the class the literature names is a contradiction.
-    ([(CLAIMS, "claim_id", "res-11", "reported", "third-generation")], "res-11", "contradicted"),
+    # Found again in a source, the class would be checked: a different ordinal is a contradiction.
+    ([(EVIDENCE, "fact_id", "res-gen-repotrectinib", "value", "next-generation"),
+      (EVIDENCE, "fact_id", "res-gen-repotrectinib", "status", "printed"),
+      (CLAIMS, "claim_id", "res-11", "reported", "third-generation")], "res-11", "contradicted"),
+    ([(EVIDENCE, "fact_id", "res-gen-repotrectinib", "value", "next-generation"),
+      (EVIDENCE, "fact_id", "res-gen-repotrectinib", "status", "printed")], "res-11", "consistent"),
     # If the Cancer Science paper were found and printed the same mutation, the claim would be
     # verified; if it printed another, contradicted.
     ([(EVIDENCE, "fact_id", "res-m3b-mutation", "status", "printed"),
@@ -90,9 +94,9 @@ CLAIMS = "claims/ntrk-resistance.csv"
     # A background fact that says otherwise contradicts the guide.
     ([(EVIDENCE, "fact_id", "res-g595r-entrectinib", "value", "sensitive")], "res-09", "contradicted"),
     # A background fact that was not found (and whose search is recorded) leaves the claim unverified.
-    ([(EVIDENCE, "fact_id", "res-gen-entrectinib", "status", "no_source"),
-      (EVIDENCE, "fact_id", "res-gen-entrectinib", "value", ""),
-      ("searches.csv", "search_id", "res-01-q1", "fact_id", "res-gen-entrectinib")], "res-10", "unverified"),
+    ([(EVIDENCE, "fact_id", "res-g595r-entrectinib", "status", "no_source"),
+      (EVIDENCE, "fact_id", "res-g595r-entrectinib", "value", ""),
+      ("searches.csv", "search_id", "res-01-q1", "fact_id", "res-g595r-entrectinib")], "res-09", "unverified"),
 ])
 def test_the_verdict_follows_the_data(data_copy, edits, claim_id, verdict):
     before = verdict_of(claim_id)

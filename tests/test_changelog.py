@@ -21,6 +21,18 @@ def sections(text: str) -> dict[str, str]:
             for i, m in enumerate(heads)}
 
 
+UNRELEASED = re.compile(r"^## Unreleased[ \t]*$", re.M)
+
+
+def unreleased(text: str) -> str:
+    """The "Unreleased" section at the head of the changelog (changes not yet in a version), or ""."""
+    m = UNRELEASED.search(text)
+    if m is None:
+        return ""
+    following = SECTION.search(text, m.end())
+    return text[m.end(): following.start() if following else len(text)]
+
+
 def verdicts_listed(section: str) -> set[str]:
     part = section.split("### Verdicts", 1)[1].split("\n### ", 1)[0] if "### Verdicts" in section else ""
     return set(CLAIM_ID.findall(part))
@@ -50,9 +62,12 @@ def test_the_current_version_heads_the_changelog():
 
 
 def test_every_verdict_changed_since_the_last_release_is_listed(results):
+    # A change made since the current version was written up is listed under "Unreleased".
     version, previous = last_release()
-    section = sections((ROOT / "CHANGELOG.md").read_text())[sphinx_ext.book_version()]
-    assert unlisted_changes(previous, results[["claim_id", "verdict"]], section) == [], (
+    text = (ROOT / "CHANGELOG.md").read_text()
+    current = results[["claim_id", "verdict"]]
+    in_version = unlisted_changes(previous, current, sections(text)[sphinx_ext.book_version()])
+    assert sorted(set(in_version) & set(unlisted_changes(previous, current, unreleased(text)))) == [], (
         f"verdicts changed since {version} but not listed under {sphinx_ext.book_version()}")
 
 
@@ -62,3 +77,6 @@ def test_an_unlisted_verdict_change_is_caught():
                             "verdict": ["consistent", "consistent", "caveat"]})
     assert unlisted_changes(previous, current, "### Verdicts\n\n- ent-03: new\n") == ["ent-02"]
     assert unlisted_changes(previous, current, "### Verdicts\n\n- ent-02, ent-03\n") == []
+    text = "# Changelog\n\n## Unreleased\n\n### Verdicts\n\n- ent-02: x\n\n## 0.2.0 — 2026-11-30\n\n- ent-03\n"
+    assert verdicts_listed(unreleased(text)) == {"ent-02"}
+    assert unreleased("# Changelog\n\n## 0.2.0 — 2026-11-30\n") == ""

@@ -48,7 +48,7 @@ def test_sentences_name_sources_in_words_not_keys(tables, results):
     keys = findings.short_citations()
     assert not [k for k in keys if k in text]
     row = found.set_index("claim_id").loc["lar-46"]
-    assert "Patel et al. 2020 print 71%" in row["sentence"] and "n=19" in row["sentence"]
+    assert "Bayer 2020 prints 71%" in row["sentence"] and "n=19" in row["sentence"]
 
 
 def test_a_finding_follows_the_data(data_copy):
