@@ -404,8 +404,10 @@ def _check_derivation(f: Finding, d: Derivation, searches: int) -> None:
         only = str(value) if of is None else f"{value} of {of}"
         if not ok:
             only += f", not the guide's {c['reported']}"
+        twice = bool(d.twice and d.twice[0]) or (ok and c["value_type"] == "percent" and stats.only_twice(
+            stats.rounds_to(stats.percent(value, of), c["reported"])))
         f.add("derivation", ok, f"not printed; the only value that fits the printed figures{upto} is {only}: {d.how}",
-              "contradicted", rounded_twice=bool(d.twice and d.twice[0]))
+              "contradicted", rounded_twice=twice)
         k, n = d.counts[0]
         if c["value_type"] != "percent" and (k < SMALL or n < SMALL):  # percentages say it themselves
             lo, hi = stats.proportion_ci(k, n)

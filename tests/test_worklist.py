@@ -140,3 +140,12 @@ def test_the_audit_page_lists_every_entry_with_its_erratum_link(results, tables)
         assert f"claim={claim_id}&amp;" in page
     # Each cell carries its label, so the rows stack as labelled cards on a phone.
     assert page.count('data-label="where to read"') == (results["verdict"] == "unverified").sum()
+
+
+def test_the_pdf_form_is_a_long_table_of_every_entry(results, tables):
+    latex = worklist.worklist_html(results, tables).latex()
+    assert latex.count("\\begin{longtable}") == 1
+    for claim_id in results.loc[results["verdict"] == "unverified", "claim_id"]:
+        assert claim_id in latex
+    assert "https://doi.org/10.1158/1078-0432.CCR-21-3597" in latex
+    assert "<a href" not in latex and "no primary source identified; read without finding it" in latex
