@@ -73,8 +73,9 @@ class Finding:
 
     def add(self, name, passed, detail, effect_if_failed, recomputed=None, quiet=False, rounded_twice=False):
         effect = None if passed else effect_if_failed
-        self.checks.append(Check(name, passed, detail, effect, recomputed, quiet,
-                                 rounded_twice=bool(passed and rounded_twice)))
+        # A failed check may rest on a match that needs rounding twice too (the only derivable
+        # value, when the guide prints another), so the flag is kept either way.
+        self.checks.append(Check(name, passed, detail, effect, recomputed, quiet, rounded_twice=bool(rounded_twice)))
 
     @property
     def verdict(self) -> str:

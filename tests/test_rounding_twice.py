@@ -83,3 +83,18 @@ def test_group_sizes_that_fit_only_if_rounded_twice_are_named_apart(data_copy):
     assert "granularity: fail (inconsistent)" in row["checks"]
     assert "the n up to 40 that give every percentage of the row (46%): 13, 24, 26, 28, 35, 37, 39" in row["reason"]
     assert f"further n up to 40 that give them: 11, 22, 33 ({audit.ROUNDED_TWICE})" in row["reason"]
+
+
+def test_a_derivation_whose_only_fit_needs_rounding_twice_says_so(data_copy):
+    # Were cohort 1's rate printed as 46% of at most 11 patients, 5/11 (45.45%) would be the only
+    # fit, and only if rounded twice: the guide's 11 stays reproduced, and the reason says on what.
+    evidence = data_copy / "evidence/alectinib.csv"
+    edit_cell(evidence, "fact_id", "zou-c1-icorr", "value", "46")
+    edit_cell(evidence, "fact_id", "zou-c1-n", "value", "11")
+    row = audit.run(data.load()).set_index("claim_id").loc["alc-19"]
+    assert row["verdict"] == "consistent"
+    assert "derivation: pass (only if rounded twice)" in row["checks"]
+    assert "within 11 patients: 5/11" in row["reason"] and f"({audit.ROUNDED_TWICE})" in row["reason"]
+    # Printed as 47%, nothing within 11 patients gives it, rounded once or twice.
+    edit_cell(evidence, "fact_id", "zou-c1-icorr", "value", "47")
+    assert audit.run(data.load()).set_index("claim_id").loc["alc-19", "verdict"] == "unverified"
