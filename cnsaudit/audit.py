@@ -49,6 +49,21 @@ class Check:
     recomputed: str | None = None
     quiet: bool = False  # left out of the one-line reason when it passes
     info: bool = False  # context shown in the reason whatever the verdict (small counts, fitting n)
+    # The match holds only if the printed figure was rounded twice (stats.TWICE): accepted, and
+    # said in the reason (see `said`).
+    rounded_twice: bool = False
+
+
+# The words for a match that needs rounding twice, written here once: the reason, the checks
+# column and the chapters' tables all say it this way.
+ROUNDED_TWICE = ("reproduced only if rounded twice: first to one more decimal, then to the printed "
+                 "digits, half up each time")
+ROUNDED_TWICE_SHORT = "only if rounded twice"
+
+
+def said(check: Check) -> str:
+    """A check's detail as the reason gives it."""
+    return f"{check.detail} ({ROUNDED_TWICE})" if check.rounded_twice else check.detail
 
 
 @dataclass
@@ -58,9 +73,11 @@ class Finding:
     checks: list[Check] = field(default_factory=list)
     label_version: str | None = None  # the dose-rule label version the verdict rests on, if any
 
-    def add(self, name, passed, detail, effect_if_failed, recomputed=None, quiet=False):
+    def add(self, name, passed, detail, effect_if_failed, recomputed=None, quiet=False, rounded_twice=False):
         effect = None if passed else effect_if_failed
-        self.checks.append(Check(name, passed, detail, effect, recomputed, quiet))
+        # A failed check may rest on a match that needs rounding twice too (the only derivable
+        # value, when the guide prints another), so the flag is kept either way.
+        self.checks.append(Check(name, passed, detail, effect, recomputed, quiet, rounded_twice=bool(rounded_twice)))
 
     @property
     def verdict(self) -> str:
@@ -73,18 +90,21 @@ class Finding:
     @property
     def reason(self) -> str:
         verdict = self.verdict
-        parts = [c.detail for c in self.checks if c.effect == verdict]
+        parts = [said(c) for c in self.checks if c.effect == verdict]
         if verdict in ("unverified", "consistent", "caveat"):
-            parts += [c.detail for c in self.checks if c.passed and not c.quiet]
+            parts += [said(c) for c in self.checks if c.passed and not c.quiet]
+        # A match that needs rounding twice is said whatever the verdict.
+        parts += [said(c) for c in self.checks if c.rounded_twice and said(c) not in parts]
         note = _get(self.fact, "note")
         if verdict == "unverified" and note and not any(note in part for part in parts):
             parts.append(note)
-        parts += [c.detail for c in self.checks if c.info and c.detail not in parts]
+        parts += [said(c) for c in self.checks if c.info and said(c) not in parts]
         return "; ".join(parts) if parts else "reproduced"
 
-    def inform(self, name: str, detail: str) -> None:
+    def inform(self, name: str, detail: str, rounded_twice: bool = False) -> None:
         """Context for the reader that decides nothing (shown in the reason whatever the verdict)."""
-        self.checks.append(Check(name, True, detail, None, None, quiet=True, info=True))
+        self.checks.append(Check(name, True, detail, None, None, quiet=True, info=True,
+                                 rounded_twice=rounded_twice))
 
 
 def _get(row: dict, key: str):
@@ -117,13 +137,14 @@ def _check_percent(f: Finding) -> None:
         rules = stats.rounds_to(stats.percent(k, n), reported)
         f.add("percent from counts", bool(rules),
               f"{_fmt_pct(k, n)} {'rounds to' if rules else 'does not round to'} {reported}%",
-              "inconsistent", _fmt_pct(k, n))
+              "inconsistent", _fmt_pct(k, n), rounded_twice=stats.only_twice(rules))
     elif n is not None:
         ks = stats.compatible_numerators(reported, n)
         f.add("granularity", bool(ks),
               f"{reported}% is attainable with n={n} only as k = {_list(ks)}" if ks
               else f"no whole number of {n} patients gives {reported}%",
-              "inconsistent", ", ".join(_fmt_pct(k, n) for k in ks) or f"impossible with n={n}")
+              "inconsistent", ", ".join(_fmt_pct(k, n) for k in ks) or f"impossible with n={n}",
+              rounded_twice=_all_twice(reported, n, ks))
 
 
 # A count below this is a "small number": the reason says so with the exact interval.
@@ -187,9 +208,20 @@ def _row_size_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None
         pcts = list(dict.fromkeys(o["reported"] for o in row))
         bound = max(ROW_BOUND_MIN, ROW_BOUND_FACTOR * n)
         fits = stats.group_sizes_fitting(pcts, max_n=bound)
+        twice = [m for m in fits if any(_all_twice(p, m, stats.compatible_numerators(p, m)) for p in pcts)]
+        once = [m for m in fits if m not in twice]
         findings[c["claim_id"]].inform(
             "sizes that fit", f"n={n} cannot give {c['reported']}%; the n up to {bound} that give every "
-            f"percentage of the row ({', '.join(p + '%' for p in pcts)}): {_list(fits) or 'none'}")
+            f"percentage of the row ({', '.join(p + '%' for p in pcts)}): {_list(once) or 'none'}")
+        if twice:
+            findings[c["claim_id"]].inform("sizes that fit if rounded twice",
+                                           f"further n up to {bound} that give them: {_list(twice)}",
+                                           rounded_twice=True)
+
+
+def _all_twice(printed: str, n: int, ks: list[int]) -> bool:
+    """Does every count that gives the printed percentage need rounding twice to give it?"""
+    return bool(ks) and set(ks) == set(stats.numerators_only_twice(printed, n))
 
 
 def _list(ks: list[int]) -> str:
@@ -206,11 +238,12 @@ def _check_claim_ci(f: Finding) -> None:
     ks = [k] if k is not None else stats.compatible_numerators(c["reported"], n)
     if len(ks) != 1:
         return
-    methods = stats.ci_methods_reproducing(ks[0], n, c["ci_low"], c["ci_high"], _level(c))
+    found = stats.ci_rounding(ks[0], n, c["ci_low"], c["ci_high"], _level(c))
+    methods = list(found)
     f.add("interval", bool(methods),
           f"{c['ci_low']}–{c['ci_high']} is reproduced for {ks[0]}/{n} by {' and '.join(methods)}"
           if methods else f"neither an exact nor a Wilson interval for {ks[0]}/{n} gives "
-          f"{c['ci_low']}–{c['ci_high']}", "inconsistent")
+          f"{c['ci_low']}–{c['ci_high']}", "inconsistent", rounded_twice=bool(found) and all(found.values()))
 
 
 def _check_hazard_ratio(f: Finding) -> None:
@@ -331,6 +364,7 @@ class Derivation:
     how: str
     bound: int | None = None
     counts: list[tuple[int, int]] = field(default_factory=list)  # the k/n behind each fit
+    twice: list[bool] = field(default_factory=list)  # whether each fit needs rounding twice
 
 
 def _count(fact: dict) -> int:
@@ -350,7 +384,8 @@ def derivation_of(method: str, inputs: list[dict]) -> Derivation:
         if cut != found:  # the answer depends on how the primary shortened its percentages
             how += ("; if the primary cut off digits instead of rounding: "
                     + (", ".join(f"{k}/{n}" for k, n in cut) or "no fraction"))
-        return Derivation([(n, None) for _, n in found], how, bound, found)
+        twice = [stats.only_twice(stats.rounds_to(stats.percent(k, n), pct["value"])) for k, n in found]
+        return Derivation([(n, None) for _, n in found], how, bound, found, twice)
     total, parts = int(inputs[0]["n"]), [_count(p) for p in inputs[1:]]
     left = total - sum(parts)
     sum_text = f"{total} − {' − '.join(str(p) for p in parts)} = {left}"
@@ -376,8 +411,10 @@ def _check_derivation(f: Finding, d: Derivation, searches: int) -> None:
         only = str(value) if of is None else f"{value} of {of}"
         if not ok:
             only += f", not the guide's {c['reported']}"
+        twice = bool(d.twice and d.twice[0]) or (ok and c["value_type"] == "percent" and stats.only_twice(
+            stats.rounds_to(stats.percent(value, of), c["reported"])))
         f.add("derivation", ok, f"not printed; the only value that fits the printed figures{upto} is {only}: {d.how}",
-              "contradicted")
+              "contradicted", rounded_twice=twice)
         k, n = d.counts[0]
         if c["value_type"] != "percent" and (k < SMALL or n < SMALL):  # percentages say it themselves
             lo, hi = stats.proportion_ci(k, n)
@@ -398,10 +435,11 @@ def _check_value(f: Finding) -> None:
     elif c["value_type"] == "percent" and _get(fact, "unit") == "patients" and _int(fact, "n"):
         # The primary prints a count of its n patients; the guide a percentage of that group.
         k, n = int(fact["value"]), _int(fact, "n")
-        ok = bool(stats.rounds_to(stats.percent(k, n), c["reported"]))
+        rules = stats.rounds_to(stats.percent(k, n), c["reported"])
+        ok = bool(rules)
         f.add("value", ok, f"{fact['ref']} prints {k} of {n} ({_fmt_pct(k, n)}), "
               f"{'which rounds to' if ok else 'not'} the guide's {c['reported']}%", "contradicted",
-              f"{_fmt_pct(k, n)} (primary count)")
+              f"{_fmt_pct(k, n)} (primary count)", rounded_twice=stats.only_twice(rules))
         return
     else:
         ok = same_figure(parse(c["reported"]), parse(fact["value"]))
@@ -439,7 +477,8 @@ def _check_counts(f: Finding) -> None:
         f.add("granularity (primary n)", bool(ks),
               f"{c['reported']}% fits n={n} ({fact['ref']}) only as k = {_list(ks)} (derived)"
               if ks else f"no whole number of the {n} patients in {fact['ref']} gives {c['reported']}%",
-              "contradicted", ", ".join(_fmt_pct(k, n) for k in ks) + " (derived)" if ks else None)
+              "contradicted", ", ".join(_fmt_pct(k, n) for k in ks) + " (derived)" if ks else None,
+              rounded_twice=_all_twice(c["reported"], n, ks))
 
 
 def _check_interval_and_p(f: Finding) -> None:
@@ -696,7 +735,7 @@ def _primary(fact: dict) -> str:
 
 def _outcome(check: Check) -> str:
     if check.passed:
-        return "pass"
+        return f"pass ({ROUNDED_TWICE_SHORT})" if check.rounded_twice else "pass"
     return "missing" if check.effect == "unverified" else f"fail ({check.effect})"
 
 

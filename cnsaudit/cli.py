@@ -1,4 +1,4 @@
-"""Command line: `python -m cnsaudit audit [--format csv|json]`, `validate`, `mutation`,
+"""Command line: `python -m cnsaudit audit [--format csv|json]`, `worklist`, `validate`, `mutation`,
 `dose --version V ...`, `new-guide PATH --chapter NAME` and `release record|check TAG|notes VERSION`."""
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_audit = sub.add_parser("audit", help="validate data/ and print every claim with its verdict")
     p_audit.add_argument("--format", choices=["csv", "json"], default="csv")
+    sub.add_parser("worklist", help="print, as CSV, what a reader with the full text can check for every "
+                                    "unverified claim: source, where to read, what to check, searches made")
     sub.add_parser("validate", help="validate every table in data/ and the bibliography links")
     sub.add_parser("mutation", help="nudge every recomputable figure and report the mutation score")
     dose_cli.add_parser(sub)
@@ -122,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         if len(survivors):
             print("not noticed (the original figure already fails the same check):")
             print(survivors.to_string(index=False))
+        return 0
+    if args.command == "worklist":
+        from . import worklist
+
+        sys.stdout.write(worklist.render(audit.run(tables), tables))
         return 0
     sys.stdout.write(render(audit.run(tables), args.format))
     return 0

@@ -293,6 +293,35 @@ def _check_excerpts(evidence: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def _check_to_read(to_read: pd.DataFrame, evidence: pd.DataFrame, claims: pd.DataFrame) -> list[Problem]:
+    """Each row names an unread fact and says what fits its status: a part of the full text where
+    the source was read only in part, a kind of source where none was identified; every unread
+    fact linked from a claim has a row, so the worklist leaves no unverified claim without one."""
+    status = dict(zip(evidence["fact_id"], evidence["status"]))
+    problems = []
+    for r in to_read.itertuples():
+        fact_status = status.get(r.fact_id)
+        if fact_status is None:
+            problems.append(Problem(r.source_file, r.source_row, "fact_id",
+                                    f"{r.fact_id!r} is not a fact_id in data/evidence/"))
+        elif fact_status not in schema.UNREAD_STATUSES:
+            continue  # read since: the row no longer reaches the worklist, and may stay
+        elif fact_status == "no_source" and r.source_kind is None:
+            problems.append(Problem(r.source_file, r.source_row, "source_kind",
+                                    f"is empty, but no primary source was identified for {r.fact_id!r}: "
+                                    "name the kind of source that would settle it"))
+        elif fact_status != "no_source" and r.look_in is None:
+            problems.append(Problem(r.source_file, r.source_row, "look_in",
+                                    f"is empty, but {r.fact_id!r} has a source ({fact_status!r}): name the "
+                                    "part of its full text to read"))
+    listed, linked = set(to_read["fact_id"]), set(claims["fact_id"])
+    for r in evidence.itertuples():
+        if r.status in schema.UNREAD_STATUSES and r.fact_id in linked and r.fact_id not in listed:
+            problems.append(Problem(r.source_file, r.source_row, "status",
+                                    f"{r.status!r}, but data/to-read.csv has no row for {r.fact_id!r}"))
+    return problems
+
+
 def _check_derivations(derivations: pd.DataFrame, evidence: pd.DataFrame) -> list[Problem]:
     """Each derivation computes a fact whose status is "derived" from printed facts."""
     status = dict(zip(evidence["fact_id"], evidence["status"]))
@@ -361,6 +390,7 @@ class Tables:
     number_claims: pd.DataFrame
     exclusions: pd.DataFrame
     derivations: pd.DataFrame
+    to_read: pd.DataFrame
 
 
 def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
@@ -378,6 +408,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
         ("number_claims", lambda: load_table(folder / "number-claims.csv", schema.NUMBER_CLAIMS)),
         ("exclusions", lambda: load_table(folder / "exclusions.csv", schema.EXCLUSIONS)),
         ("derivations", lambda: load_table(folder / "derivations.csv", schema.DERIVATIONS)),
+        ("to_read", lambda: load_table(folder / "to-read.csv", schema.TO_READ)),
     ]:
         try:
             loaded[name] = loader()
@@ -398,6 +429,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
                                loaded["claims"])
     problems += _check_derivations(loaded["derivations"], loaded["evidence"])
     problems += _check_excerpts(loaded["evidence"])
+    problems += _check_to_read(loaded["to_read"], loaded["evidence"], loaded["claims"])
     problems += _check_seeds(loaded["guides"])
     if problems:
         raise DataError(problems)
@@ -407,7 +439,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
 # Every table under data/ and the schema that covers it; a CSV that no schema covers is an error,
 # so a new table cannot slip into the book unchecked.
 _COVERED = ("guides.csv", "quotes.csv", "searches.csv", "number-claims.csv", "exclusions.csv", "derivations.csv",
-            "claims/*.csv",
+            "to-read.csv", "claims/*.csv",
             "evidence/*.csv", "dosing/larotrectinib.csv", "dosing/guide-instructions.csv",
             "reproduce/timings.csv")
 

@@ -32,11 +32,11 @@ LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 Inter
 _TABLES = {"guides": schema.GUIDES, "evidence": schema.EVIDENCE, "claims": schema.CLAIMS,
            "quotes": schema.QUOTES, "timings": schema.TIMINGS, "searches": schema.SEARCHES,
            "number-claims": schema.NUMBER_CLAIMS, "exclusions": schema.EXCLUSIONS,
-           "derivations": schema.DERIVATIONS}
+           "derivations": schema.DERIVATIONS, "to-read": schema.TO_READ}
 _KEYS = {"guides": "guide", "evidence": "fact_id", "claims": "claim_id", "quotes": "quote_id",
          "timings": "step", "searches": "search_id",
          "number-claims": ["guide", "line", "index"], "exclusions": ["guide", "line", "index"],
-         "derivations": "fact_id"}
+         "derivations": "fact_id", "to-read": "fact_id"}
 
 
 def _field(name: str, column: pa.Column) -> dict:
@@ -101,7 +101,8 @@ def descriptor(folder: Path = DATA) -> dict:
                  _resource("searches", folder / "searches.csv", folder),
                  _resource("number-claims", folder / "number-claims.csv", folder),
                  _resource("exclusions", folder / "exclusions.csv", folder),
-                 _resource("derivations", folder / "derivations.csv", folder)]
+                 _resource("derivations", folder / "derivations.csv", folder),
+                 _resource("to-read", folder / "to-read.csv", folder)]
     timings = folder / "reproduce" / "timings.csv"
     if timings.is_file():  # absent until benchmarks/run.py --record has measured the steps
         resources.append(_resource("timings", timings, folder))

@@ -83,6 +83,29 @@ def unique_denominator(printed_pct: str, max_n: int) -> tuple[int, int]:
     return found[0]
 
 
+@dataclass(frozen=True)
+class IntervalFit:
+    """A count that gives a printed percentage and its printed interval: the methods whose interval
+    does, and whether the match needs rounding twice (the percentage or a bound; see stats.TWICE)."""
+
+    k: int
+    n: int
+    methods: tuple[str, ...]
+    rounded_twice: bool
+
+
+def counts_reproducing(printed_pct: str, low: str, high: str, max_n: int, level: float = 0.95) -> list[IntervalFit]:
+    """Every k/n with n ≤ max_n whose percentage prints as `printed_pct` and whose interval (exact or
+    Wilson) prints as `low`–`high`, rounding once or, where that fails, twice."""
+    found = []
+    for k, n in denominators_within(printed_pct, max_n):
+        methods = stats.ci_rounding(k, n, low, high, level)
+        if methods:
+            pct_twice = stats.only_twice(stats.rounds_to(stats.percent(k, n), printed_pct))
+            found.append(IntervalFit(k, n, tuple(methods), pct_twice or all(methods.values())))
+    return found
+
+
 def truncates_to(value: Fraction, printed: str) -> bool:
     """Does `value` print as `printed` when the extra digits are cut off instead of rounded?"""
     p = parse(printed)

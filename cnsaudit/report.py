@@ -10,7 +10,7 @@ import pandas as pd
 from . import stats
 # Chapters call report.derive_count; the one definition lives in derive.
 from .derive import derive_count
-from .audit import VERDICTS
+from .audit import ROUNDED_TWICE_SHORT, VERDICTS
 from .claim_table import ClaimTable
 from .data import Tables
 from .printed import parse
@@ -117,13 +117,19 @@ def proportion_row(label: str, k: int, n: int, printed: str | None, status: str,
         "k/n": f"{k}/{n}",
         "recomputed %": round(float(pct), 2),
         "printed %": printed or "not printed",
-        "rounds to printed": "—" if printed is None else ("yes" if stats.rounds_to(pct, printed) else "no"),
+        "rounds to printed": "—" if printed is None else _rounds(stats.rounds_to(pct, printed)),
         "exact 95% CI": f"{cp[0]:.1f}–{cp[1]:.1f}",
         "Wilson 95% CI": f"{wi[0]:.1f}–{wi[1]:.1f}",
         "counts": status,
         "source": ref,
         "_k": k, "_n": n, "_low": cp[0], "_high": cp[1], "_pct": float(pct),
     }
+
+
+def _rounds(rules: list[str]) -> str:
+    if stats.only_twice(rules):
+        return f"yes, {ROUNDED_TWICE_SHORT}"
+    return "yes" if rules else "no"
 
 
 def display_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -174,8 +180,10 @@ def percent_table_grid(claims: pd.DataFrame, rows: dict[str, str]) -> pd.DataFra
                 record[r["quantity"]] = f"{r['reported']} (not a percentage)"
                 continue
             ks = stats.compatible_numerators(r["reported"], n)
+            twice = set(stats.numerators_only_twice(r["reported"], n))
             record[r["quantity"]] = f"{r['reported']}% → " + (
-                f"k = {', '.join(map(str, ks))}" if ks else "impossible")
+                f"k = {', '.join(f'{k} ({ROUNDED_TWICE_SHORT})' if k in twice else str(k) for k in ks)}"
+                if ks else "impossible")
             for member in (r.get("sums") or "").split():
                 group, role = member.split(":")
                 groups.setdefault(group, {"total": [], "part": []})[role].append(r["reported"])
@@ -202,10 +210,11 @@ def printed_rate_row(evidence: pd.DataFrame, label: str, fact_id: str, derived: 
     row = proportion_row(label, k, n, f["value"],
                          "derived from printed % and n" if derived else "printed", f["ref"], level)
     has_ci = isinstance(f["ci_low"], str)
-    methods = stats.ci_methods_reproducing(k, n, f["ci_low"], f["ci_high"], level) if has_ci else []
+    methods = stats.ci_rounding(k, n, f["ci_low"], f["ci_high"], level) if has_ci else {}
     row.update({
         "printed 95% CI": f"{f['ci_low']}–{f['ci_high']}" if has_ci else "not printed",
-        "reproduced by": " and ".join(methods) if methods else "—",
+        "reproduced by": " and ".join(f"{m} ({ROUNDED_TWICE_SHORT})" if twice else m
+                                      for m, twice in methods.items()) or "—",
         "cut-off": f["cutoff"] if isinstance(f["cutoff"], str) else "not printed",
     })
     return row

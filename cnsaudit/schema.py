@@ -368,6 +368,48 @@ SEARCHES = pa.DataFrameSchema(
     name="searches",
 )
 
+# What a reader with the full text should read to settle an unread fact (the worklist): for a fact
+# whose source was read only in part, the part of the full text that would print it (`look_in`); for
+# a fact with no primary source identified, the kind of source that would settle it (`source_kind`).
+# The words for each value are written once, here, and the worklist renders them.
+LOOK_IN = {
+    "methods": "the methods section of the full text",
+    "results": "the results section of the full text, with its tables and figures",
+    "discussion": "the discussion of the full text",
+    "supplement": "the supplementary material of the full text",
+    "recommendations": "the full guideline: its recommendations and evidence tables",
+    "label section": "the whole label section, of which only an excerpt was read",
+    "cited source": "the cited source itself, which no search found again",
+}
+SOURCE_KINDS = {
+    "original paper": "the original research paper itself, whose text was not found",
+    "epidemiological study": "a population study of how often CNS metastases occur",
+    "transporter study": "a transporter or drug-interaction study of the compound",
+    "clinical protocol": "a clinical protocol for sampling CSF and plasma and assaying the drug in them",
+    "comparative study": "a study or review comparing several kinase inhibitors",
+}
+
+
+def _one_of_rule() -> RowRule:
+    def ok(row) -> bool:
+        given = [row.get(c) is not None and not pd.isna(row.get(c)) for c in ("look_in", "source_kind")]
+        return sum(given) == 1
+
+    return RowRule("give either the part of the full text to read or the kind of source that would "
+                   "settle the fact, not both", ("look_in", "source_kind"), ok)
+
+
+TO_READ = pa.DataFrameSchema(
+    {
+        "fact_id": _col("id", unique=True),
+        "look_in": _col("vocab", vocab=tuple(LOOK_IN), nullable=True),
+        "source_kind": _col("vocab", vocab=tuple(SOURCE_KINDS), nullable=True),
+    },
+    checks=[_one_of_rule().as_check()],
+    strict=True,
+    name="to-read",
+)
+
 # How a "derived" fact is computed from printed facts, so that the audit recomputes it rather than
 # trusting a note: "denominator" (inputs: a printed percentage, then a printed count bounding the
 # group: every k/n with n up to the bound that prints as the percentage) or "remainder" (inputs: the
@@ -419,4 +461,5 @@ ROW_RULE_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
     **{("evidence", r.name): r.columns
        for r in [*_rules("value"), _status_rule(), _excerpt_rule(), _category_rule("value")]},
     **{("claims", r.name): r.columns for r in [*_rules("reported"), _category_rule("reported")]},
+    ("to-read", _one_of_rule().name): _one_of_rule().columns,
 }

@@ -7,7 +7,8 @@
   after editing a table re-executes the notebooks instead of showing stale numbers.
 - ``{cnsaudit-downloads}`` lists every file copied into ``_build/html/downloads/``: each data
   table, a Frictionless ``datapackage.json`` generated from the schemas, the full audit as CSV and
-  JSON (exactly what ``python -m cnsaudit audit`` prints) and the source notebooks.
+  JSON (exactly what ``python -m cnsaudit audit`` prints), the worklist (exactly what
+  ``python -m cnsaudit worklist`` prints) and the source notebooks.
 """
 
 from __future__ import annotations
@@ -138,11 +139,15 @@ class DoiDirective(Directive):
 
 def download_files() -> list[tuple[str, str]]:
     """(path under downloads/, description) for every file the downloads folder holds."""
+    from .worklist import DOWNLOAD as worklist_csv
+
     data = ROOT / "data"
     files = [("data/datapackage.json", "Frictionless data package describing every table")]
     files += [(f"data/{p.relative_to(data).as_posix()}", "table")
               for p in sorted(data.rglob("*.csv"))]
     files += [("cnsaudit-audit.csv", "the full audit, CSV"), ("cnsaudit-audit.json", "the full audit, JSON")]
+    files += [(worklist_csv, "the worklist for readers with full-text access: for every unverified "
+                             "claim, the source, where to read, what to check and the searches made")]
     files += [(f"notebooks/{p.relative_to(ROOT).as_posix()}", "notebook")
               for p in book_notebooks()]
     files += [(SOURCE_ARCHIVE, "source archive: the package, data/, references.bib, requirements, "
@@ -225,7 +230,7 @@ class DownloadsDirective(Directive):
 
 def write_downloads(outdir: Path) -> None:
     """Fill outdir/downloads/ with the files the downloads page lists."""
-    from . import audit, datapackage
+    from . import audit, datapackage, worklist
     from .audit_page import write_downloads as write_audit
     from .data import load
 
@@ -234,7 +239,10 @@ def write_downloads(outdir: Path) -> None:
         shutil.rmtree(target)
     shutil.copytree(ROOT / "data", target / "data")
     datapackage.write(target / "data")
-    write_audit(audit.run(load()), target)
+    tables = load()
+    results = audit.run(tables)
+    write_audit(results, target)
+    worklist.write_download(results, tables, target)
     for nb in book_notebooks():
         dest = target / "notebooks" / nb.relative_to(ROOT)
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -45,15 +45,38 @@ def round_to(value: Fraction | float, decimals: int, rule: str = "half-up") -> D
         return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUNDING_RULES[rule])
 
 
+# Rounding twice: half up to one more decimal than printed, then half up to the printed decimals
+# (24.486 -> 24.5 -> 25, where rounding once gives 24). Authors who copy a figure from a table that
+# already rounded it do this; it is accepted, but a match that needs it is flagged.
+TWICE = "twice"
+
+
+def rounds_twice_to(value: Fraction | float, printed: str | Printed) -> bool:
+    """Does `value` print as `printed` when rounded half up to one more decimal, then half up again?"""
+    p = _as_printed(printed)
+    first = round_to(value, p.decimals + 1, "half-up")
+    return round_to(Fraction(first), p.decimals, "half-up") == p.value
+
+
 def rounds_to(value: Fraction | float, printed: str | Printed) -> list[str]:
     """The rounding rules under which `value` prints as `printed` (empty if none).
 
     This is statcheck's criterion: a reported figure with d decimals is consistent when the
     recomputed value rounds to it. Reports round half up more often than Python's half-even, so
-    both are accepted and the caller is told which one worked.
+    both are accepted and the caller is told which one worked. Where neither rounding once gives
+    the figure, rounding twice is tried and, if it does, ``[TWICE]`` is returned alone: the caller
+    accepts the match and says that it needs two roundings (see `only_twice`).
     """
     p = _as_printed(printed)
-    return [rule for rule in ROUNDING_RULES if round_to(value, p.decimals, rule) == p.value]
+    rules = [rule for rule in ROUNDING_RULES if round_to(value, p.decimals, rule) == p.value]
+    if not rules and rounds_twice_to(value, p):
+        rules = [TWICE]
+    return rules
+
+
+def only_twice(rules: list[str]) -> bool:
+    """Did a match (the rules `rounds_to` returned) need rounding twice?"""
+    return rules == [TWICE]
 
 
 def compatible_numerators(printed_pct: str | Printed, n: int) -> list[int]:
@@ -65,13 +88,19 @@ def compatible_numerators(printed_pct: str | Printed, n: int) -> list[int]:
 def _compatible_numerators(p: Printed, n: int) -> tuple[int, ...]:
     # Cached: the audit asks the same (figure, n) pairs many times over (row-size searches up to a
     # bound, mutation runs), and the answer is a pure function of them.
-    # Only k with 100k/n within half a printed unit of the figure can round to it; testing that
-    # window (widened by one either side) gives the same list as testing every k in 0..n.
-    half = Fraction(1, 2 * 10 ** p.decimals)
+    # Only k with 100k/n within half a printed unit of the figure (a twentieth more below it, for
+    # rounding twice) can round to it; testing that window (widened by one either side) gives the
+    # same list as testing every k in 0..n.
+    half = Fraction(11, 20 * 10 ** p.decimals)
     centre = Fraction(p.value)
     low = max(0, math.floor((centre - half) * n / 100) - 1)
     high = min(n, math.ceil((centre + half) * n / 100) + 1)
     return tuple(k for k in range(low, high + 1) if rounds_to(percent(k, n), p))
+
+
+def numerators_only_twice(printed_pct: str | Printed, n: int) -> list[int]:
+    """The k of `compatible_numerators` whose k/n gives the printed percentage only if rounded twice."""
+    return [k for k in compatible_numerators(printed_pct, n) if only_twice(rounds_to(percent(k, n), printed_pct))]
 
 
 def is_granular(printed_pct: str | Printed, n: int) -> bool:
@@ -159,17 +188,24 @@ def proportion_ci(k: int, n: int, level: float = 0.95, method: str = "clopper-pe
     return 100 * ci.low, 100 * ci.high
 
 
+def ci_rounding(k: int, n: int, low: str, high: str, level: float = 0.95) -> dict[str, bool]:
+    """The interval methods that, rounded as printed, give the printed bounds, each with whether
+    a bound needs rounding twice to do so."""
+    lo, hi = _as_printed(low), _as_printed(high)
+    found = {}
+    for method in CI_METHODS:
+        a, b = proportion_ci(k, n, level, method)
+        rules = rounds_to(a, lo), rounds_to(b, hi)
+        if all(rules):
+            found[method] = any(only_twice(r) for r in rules)
+    return found
+
+
 def ci_methods_reproducing(
     k: int, n: int, low: str, high: str, level: float = 0.95
 ) -> list[str]:
-    """Which interval methods, rounded as printed, give the printed bounds."""
-    lo, hi = _as_printed(low), _as_printed(high)
-    found = []
-    for method in CI_METHODS:
-        a, b = proportion_ci(k, n, level, method)
-        if rounds_to(a, lo) and rounds_to(b, hi):
-            found.append(method)
-    return found
+    """Which interval methods, rounded as printed (once, or if need be twice), give the printed bounds."""
+    return list(ci_rounding(k, n, low, high, level))
 
 
 # --- hazard ratios ---------------------------------------------------------------------------

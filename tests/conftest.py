@@ -99,9 +99,18 @@ def _excerpt_following(row: pd.Series, column: str, value: str) -> str:
 
 
 def unread(evidence: Path, fact_id: str, status: str = "abstract_only") -> None:
-    """Make an evidence row one that was not read in full: no value, no excerpt, and the given status."""
+    """Make an evidence row one that was not read in full: no value, no excerpt, and the given
+    status, with the worklist's row that every unread fact needs (what to read, or what kind of
+    source to find)."""
     edit_cell(evidence, "fact_id", fact_id, "value", "")
     edit_cell(evidence, "fact_id", fact_id, "status", status)
+    to_read = evidence.parent.parent / "to-read.csv"
+    rows = pd.read_csv(to_read, dtype=str, keep_default_na=False)
+    rows = rows[rows["fact_id"] != fact_id]
+    row = {"fact_id": fact_id, "look_in": "", "source_kind": ""}
+    row["source_kind" if status == "no_source" else "look_in"] = (
+        "original paper" if status == "no_source" else "results")
+    pd.concat([rows, pd.DataFrame([row])]).to_csv(to_read, index=False)
 
 
 def strict_build(out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:

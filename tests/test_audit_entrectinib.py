@@ -141,7 +141,7 @@ def test_designed_for_the_cns_follows_the_drilon_row(data_copy):
     ("no_source", "no primary source identified"),
 ])
 def test_the_reason_says_what_was_read(data_copy, status, words):
-    edit_cell(data_copy / "evidence/entrectinib.csv", "fact_id", "ntrk-ic-orr", "status", status)
+    unread(data_copy / "evidence/entrectinib.csv", "ntrk-ic-orr", status)
     row = audit.run(data.load()).set_index("claim_id").loc["ent-26"]
     assert row["verdict"] == "unverified"
     assert words in row["reason"] and "searches recorded in the search log" in row["reason"]

@@ -6,7 +6,7 @@ import pytest
 
 from cnsaudit import nomenclature as nm
 
-from .conftest import edit_cell, verdict_of
+from .conftest import edit_cell, unread, verdict_of
 
 GUIDE = "002_2ff37f2944dc5c1f.txt"
 
@@ -72,6 +72,7 @@ def test_the_alteration_tokens_are_those_the_nomenclature_check_reads_in_the_gui
 
 EVIDENCE = "evidence/ntrk-resistance.csv"
 CLAIMS = "claims/ntrk-resistance.csv"
+UNREAD = "unread"  # an edit that makes a fact unread (see conftest.unread)
 
 
 @pytest.mark.parametrize("edits, claim_id, verdict", [
@@ -94,14 +95,16 @@ CLAIMS = "claims/ntrk-resistance.csv"
     # A background fact that says otherwise contradicts the guide.
     ([(EVIDENCE, "fact_id", "res-g595r-entrectinib", "value", "sensitive")], "res-09", "contradicted"),
     # A background fact that was not found (and whose search is recorded) leaves the claim unverified.
-    ([(EVIDENCE, "fact_id", "res-g595r-entrectinib", "status", "no_source"),
-      (EVIDENCE, "fact_id", "res-g595r-entrectinib", "value", ""),
+    ([(UNREAD, "fact_id", "res-g595r-entrectinib", "status", "no_source"),
       ("searches.csv", "search_id", "res-01-q1", "fact_id", "res-g595r-entrectinib")], "res-09", "unverified"),
 ])
 def test_the_verdict_follows_the_data(data_copy, edits, claim_id, verdict):
     before = verdict_of(claim_id)
     for table, key_col, key, column, value in edits:
-        edit_cell(data_copy / table, key_col, key, column, value)
+        if table == UNREAD:  # unread, with the worklist row an unread fact needs
+            unread(data_copy / EVIDENCE, key, value)
+        else:
+            edit_cell(data_copy / table, key_col, key, column, value)
     after = verdict_of(claim_id)
     assert before != verdict
     assert after == verdict

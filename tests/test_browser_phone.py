@@ -70,3 +70,22 @@ def test_every_flowchart_is_legible_at_phone_width(browser, site, path):
         assert [name for name, *_, scale in diagrams if abs(scale - 1) > 0.01] == []
     finally:
         page.close()
+
+
+def test_the_worklist_stacks_as_labelled_cards_on_a_phone(browser, site):
+    """At 390 px each worklist row is a card inside the page, each cell under its label."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{site}/chapters/audit.html", wait_until="networkidle")
+        cards = page.evaluate("""() => [...document.querySelectorAll('table.audit-worklist > tbody > tr')].map(tr => {
+            const box = tr.getBoundingClientRect(), cell = tr.querySelector('td[data-label="where to read"]');
+            return [box.left, box.right, getComputedStyle(tr).display,
+                    getComputedStyle(cell, '::before').content];
+        })""")
+        assert cards
+        assert all(0 <= left and right <= 390 for left, right, *_ in cards)
+        assert {display for _, _, display, _ in cards} == {"block"}
+        assert {label for *_, label in cards} == {'"where to read"'}
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.close()

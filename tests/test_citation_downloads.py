@@ -91,6 +91,21 @@ def test_downloads_are_all_there_and_the_audit_equals_the_cli(built, results):
     assert sorted(p.relative_to(folder / "data") for p in (folder / "data").rglob("*.csv")) == tables
 
 
+def test_the_worklist_download_equals_the_command_and_the_page_links_the_erratum_form(built, results, tables):
+    from cnsaudit import worklist
+
+    from .test_cli import run
+
+    printed = run("worklist").stdout
+    assert (built / "downloads" / worklist.DOWNLOAD).read_text() == printed == worklist.render(results, tables)
+    page = (built / "chapters" / "audit.html").read_text()
+    # The audit page's own link (Sphinx copies the notebook's file under _downloads/) is the same list.
+    link = re.search(r'href="\.\./(_downloads/[0-9a-f]+/worklist\.csv)"', page)
+    assert link and (built / link.group(1)).read_text() == printed
+    for claim_id in results.loc[results["verdict"] == "unverified", "claim_id"]:
+        assert f'id="worklist-{claim_id}"' in page and f"claim={claim_id}&amp;" in page
+
+
 def test_the_data_package_is_valid_under_frictionless(built, monkeypatch):
     monkeypatch.chdir(built / "downloads" / "data")
     report = frictionless.validate("datapackage.json")
