@@ -70,6 +70,8 @@ def _version_problems(version: str, root: Path) -> list[str]:
     if str(cff.get("version")) != version:
         found.append(f"CITATION.cff: version is {cff.get('version')}, the tag says {version}")
     sections = changelog_sections(root)
+    if re.search(r"^## Unreleased", (root / "CHANGELOG.md").read_text(encoding="utf-8"), re.M):
+        found.append(f"CHANGELOG.md: the section '## Unreleased' must become '## {version} — YYYY-MM-DD'")
     if not sections or next(iter(sections)) != version:
         found.append(f"CHANGELOG.md: the first section must be '## {version} — YYYY-MM-DD'")
     elif str(cff.get("date-released")) != sections[version][0]:

@@ -131,10 +131,11 @@ def test_a_new_guide_is_scaffolded_filled_audited_and_built(tmp_path):
     _append_rows(repo / "data/evidence/zorvatinib.csv", [
         dict(fact_id="zor-icrr", drug="zorvatinib", quantity="intracranial response rate",
              population="measurable brain metastases", value_type="percent", value="63.6", unit="%",
-             n="11", k="7", status="printed", ref="doe2026zorvatinib", source_location="abstract"),
+             n="11", k="7", status="printed", ref="doe2026zorvatinib", source_location="abstract",
+             excerpt="An intracranial response was seen in 7 of 11 patients (63.6%)."),
         dict(fact_id="zor-csf", drug="zorvatinib", quantity="CSF-to-plasma ratio", value_type="number",
              value="0.30", unit="ratio", steady_state="yes", status="printed", ref="doe2026zorvatinib",
-             source_location="table 2"),
+             source_location="table 2", excerpt="CSF-to-plasma ratio at steady state: 0.30"),
     ])
     _append_rows(repo / "data/claims/zorvatinib.csv", [
         dict(claim_id="zor-01", guide=guide.name, location="Intracranial activity",

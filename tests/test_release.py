@@ -5,6 +5,7 @@ that build, release and watch the book are valid."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -120,10 +121,13 @@ def test_the_repository_has_no_doi_until_a_release_is_archived():
 
 @pytest.fixture
 def repo(tmp_path, results):
-    """The files a release check reads, copied, with the current verdicts recorded."""
+    """The files a release check reads, copied, with the current verdicts recorded and the changes
+    since the last release written up under the version (as step 2 of CONTRIBUTING's release)."""
     for name in RELEASE_FILES:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, tmp_path / name)
+    text = (tmp_path / "CHANGELOG.md").read_text()
+    (tmp_path / "CHANGELOG.md").write_text(re.sub(r"^## Unreleased\n", "", text, flags=re.M))
     release.record(results, tmp_path)
     return tmp_path
 
@@ -146,6 +150,13 @@ def test_each_file_that_names_another_version_is_named(repo, results):
     assert any(p.startswith("CITATION.cff: version is") for p in found)
     assert any(p.startswith("CHANGELOG.md: the first section must be '## 9.9.9") for p in found)
     assert any(p.startswith("releases/verdicts-9.9.9.csv is missing") for p in found)
+
+
+def test_an_unreleased_section_left_in_the_changelog_is_named(repo, results):
+    text = (repo / "CHANGELOG.md").read_text()
+    (repo / "CHANGELOG.md").write_text(re.sub(r"^## (?=\d)", "## Unreleased\n\n- a change\n\n## ", text, count=1,
+                                              flags=re.M))
+    assert any("'## Unreleased' must become" in p for p in release.problems(tag(repo), results, repo))
 
 
 def test_a_release_date_that_differs_from_the_changelog_is_named(repo, results):
