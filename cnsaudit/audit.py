@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import derive, dosing, label_versions, schema, stats
+from . import derive, dosing, label_versions, stats
 from .data import Tables
 from .printed import parse, same_figure
 from .schema import STATUS_MEANING
@@ -453,16 +453,6 @@ def _check_value(f: Finding) -> None:
           if not ok else f"{fact['ref']} prints {fact['value']}", "contradicted")
 
 
-def _check_scope(f: Finding) -> None:
-    """What a source shows for its population, stated by the guide for a wider one that contains it:
-    it holds where the source looked, and the guide leaves that limit out."""
-    c, fact = f.claim, f.fact
-    if _get(c, "scope") != schema.WIDER_THAN_SOURCE or fact["status"] != "printed":
-        return
-    f.add("population", False, f"{fact['ref']} shows it for {fact['population']} only; the guide states it "
-          f"for {c['population']}", "caveat")
-
-
 def _check_counts(f: Finding) -> None:
     c, fact = f.claim, f.fact
     for key, label in (("n", "n"), ("k", "k")):
@@ -689,7 +679,6 @@ def audit_findings(tables: Tables, rules: pd.DataFrame | None = None) -> list[Fi
         _check_label_version(f, rules)
         if not _check_instruction(f, rules, instructions, search_log.count(c["claim_id"], c["fact_id"])):
             _check_value(f)
-        _check_scope(f)
         _check_counts(f)
         _check_interval_and_p(f)
         _check_conditions(f)

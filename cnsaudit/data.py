@@ -228,22 +228,34 @@ def _check_links(guides: pd.DataFrame, evidence: pd.DataFrame, claims: pd.DataFr
             problems.append(Problem(r.source_file, r.source_row, "ref",
                                     f"{r.ref!r} differs from the reference of fact "
                                     f"{r.fact_id!r} ({facts.loc[r.fact_id, 'ref']!r})"))
-        elif r.scope == schema.WIDER_THAN_SOURCE:
-            problems += _check_population_pair(r, facts.loc[r.fact_id, "population"])
     return problems
 
 
-def _check_population_pair(claim, fact_population) -> list[Problem]:
-    """A claim said to be wider than its source's population must name its own, and the fact's."""
-    if claim.population is None or fact_population is None:
-        return [Problem(claim.source_file, claim.source_row, "population",
-                        f"scope {schema.WIDER_THAN_SOURCE!r} needs the population of the claim and of fact "
-                        f"{claim.fact_id!r}; one is empty")]
-    if " ".join(claim.population.casefold().split()) == " ".join(fact_population.casefold().split()):
-        return [Problem(claim.source_file, claim.source_row, "scope",
-                        f"{schema.WIDER_THAN_SOURCE!r}, but the claim and fact {claim.fact_id!r} name the same "
-                        f"population ({fact_population!r})")]
-    return []
+def _check_populations(populations: pd.DataFrame, evidence: pd.DataFrame,
+                       claims: pd.DataFrame) -> list[Problem]:
+    """Every group a claim or a fact names is in data/populations/, and the groups form a tree."""
+    problems = _unique_across(populations, "population")
+    known = dict(zip(populations["population"], populations["within"]))
+    for r in populations.itertuples():
+        if r.within is not None and r.within not in known:
+            problems.append(Problem(r.source_file, r.source_row, "within",
+                                    f"{r.within!r} is not a population listed in data/populations/"))
+            continue
+        seen, at = {r.population}, r.within
+        while at is not None and at in known:
+            if at in seen:
+                problems.append(Problem(r.source_file, r.source_row, "within",
+                                        f"{r.population!r} lies within itself (through {at!r})"))
+                break
+            seen.add(at)
+            at = known[at]
+    for table in (evidence, claims):
+        for r in table.itertuples():
+            if r.population is not None and r.population not in known:
+                problems.append(Problem(r.source_file, r.source_row, "population",
+                                        f"{r.population!r} is not a population listed in data/populations/ "
+                                        "(add it there, within the group that contains it)"))
+    return problems
 
 
 def _check_quote_guides(guides: pd.DataFrame, quotes: pd.DataFrame) -> list[Problem]:
@@ -391,6 +403,7 @@ class Tables:
     exclusions: pd.DataFrame
     derivations: pd.DataFrame
     to_read: pd.DataFrame
+    populations: pd.DataFrame | None = None
 
 
 def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
@@ -409,6 +422,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
         ("exclusions", lambda: load_table(folder / "exclusions.csv", schema.EXCLUSIONS)),
         ("derivations", lambda: load_table(folder / "derivations.csv", schema.DERIVATIONS)),
         ("to_read", lambda: load_table(folder / "to-read.csv", schema.TO_READ)),
+        ("populations", lambda: _load_folder(folder / "populations", schema.POPULATIONS)),
     ]:
         try:
             loaded[name] = loader()
@@ -431,6 +445,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
     problems += _check_excerpts(loaded["evidence"])
     problems += _check_to_read(loaded["to_read"], loaded["evidence"], loaded["claims"])
     problems += _check_seeds(loaded["guides"])
+    problems += _check_populations(loaded["populations"], loaded["evidence"], loaded["claims"])
     if problems:
         raise DataError(problems)
     return Tables(**loaded)
@@ -439,7 +454,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
 # Every table under data/ and the schema that covers it; a CSV that no schema covers is an error,
 # so a new table cannot slip into the book unchecked.
 _COVERED = ("guides.csv", "quotes.csv", "searches.csv", "number-claims.csv", "exclusions.csv", "derivations.csv",
-            "to-read.csv", "claims/*.csv",
+            "to-read.csv", "claims/*.csv", "populations/*.csv",
             "evidence/*.csv", "dosing/larotrectinib.csv", "dosing/guide-instructions.csv",
             "reproduce/timings.csv")
 

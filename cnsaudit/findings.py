@@ -16,30 +16,16 @@ from pathlib import Path
 import pandas as pd
 
 from .data import Tables, bib_file
+from .schema import CONSEQUENCES
 
 SHOWN = ("contradicted", "inconsistent", "caveat")
-# Most consequential first: a wrong dose reaches a patient; a wrong efficacy or exposure figure
-# misleads a treatment choice; a misdescribed study misleads its reading; a wrong name or number
-# in a header misleads a search.
-GROUPS = ("dosing and interactions", "efficacy, safety and exposure figures", "study design",
-          "identity and nomenclature")
-_DOSING = re.compile(r"\bdos(e|ing)\b|CYP3A|inhibitor: instruction|inducer: instruction|Child-Pugh|"
-                     r"adverse reaction: ", re.I)  # the last: the label's steps after a reaction (withhold)
-_IDENTITY = re.compile(r"compound studied|CAS|name of|nomenclature|spelling", re.I)
-_DESIGN = re.compile(r"make-up|design|population|infusion|protocol|sampling|cut-off|registration", re.I)
+# Most consequential first (each claim's `consequence` in data/claims/, see schema.CONSEQUENCES).
+GROUPS = CONSEQUENCES
 
 
 def consequence(claim: pd.Series) -> str:
-    """The group of a claim, by what it quantifies (its `quantity`) and where it stands."""
-    text = f"{claim['quantity']} {claim['location']}"
-    if _DOSING.search(text):
-        return GROUPS[0]
-    if _IDENTITY.search(claim["quantity"]) or claim["location"].startswith("header"):
-        return GROUPS[3]
-    if _DESIGN.search(text) and claim.get("value_type", "category") == "category" or \
-            claim["location"].startswith("protocol"):
-        return GROUPS[2]
-    return GROUPS[1]
+    """The group of a claim: what a reader risks if it is wrong, as its row records it."""
+    return claim["consequence"]
 
 
 @lru_cache(maxsize=4)

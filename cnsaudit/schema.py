@@ -40,8 +40,45 @@ STATUS_MEANING = {
 # population": the guide states for a population that contains the source's (many inhibitors, one of
 # which was studied; every patient, a cohort of whom was studied) what the source shows for its own;
 # the claim and its fact each name their population, and the two differ.
-SCOPES = ("heading only", "wider than the source's population")
-WIDER_THAN_SOURCE = SCOPES[1]
+SCOPES = ("heading only",)
+
+# What the evidence behind a statement is, and what a statement covers, as fields the audit compares
+# (cnsaudit.scope): end point and assessor (item by item, never pooled across), the design of the
+# study behind a fact, the drugs it studied, the class a guide states a finding for, whether the
+# guide states it as settled, and the measure of brain penetration it uses.
+ENDPOINTS = (
+    "objective response", "intracranial objective response",
+    "best overall response", "intracranial best overall response",
+    "duration of response", "intracranial duration of response",
+    "progression-free survival", "CNS progression-free survival", "time to CNS progression",
+    "CNS progression", "overall survival", "disease control", "intracranial disease control",
+)
+ASSESSORS = ("investigator", "independent central review", "not stated")
+DESIGNS = (
+    "randomised trial", "single-arm trial", "pooled analysis of single-arm trials",
+    "retrospective study", "case report", "pharmacokinetic study", "animal study", "cell study",
+    "drug label", "guideline", "review", "protocol",
+)
+# A statement put as settled ("translates directly", "unequivocally validated") needs evidence of
+# one of these designs behind it: a randomised comparison, or the regulator's or a guideline's text,
+# which is itself the authority for what it states.
+SETTLING_DESIGNS = ("randomised trial", "drug label", "guideline")
+STRENGTHS = ("settled",)
+# Penetration is judged against the unbound plasma concentration (the free-drug hypothesis); a ratio
+# to the total concentration mixes bound drug into the reference.
+MEASURES = ("CSF to total plasma", "CSF to unbound plasma", "brain to plasma", "unbound brain to unbound plasma")
+TOTAL_PLASMA_MEASURES = ("CSF to total plasma",)
+DRUG_CLASSES = {
+    "TRK inhibitors": ("entrectinib", "larotrectinib", "repotrectinib", "selitrectinib"),
+    "ALK inhibitors": ("alectinib", "crizotinib", "ceritinib", "lorlatinib", "entrectinib"),
+    "kinase inhibitors": ("entrectinib", "larotrectinib", "repotrectinib", "selitrectinib", "alectinib",
+                          "crizotinib", "allitinib", "lorlatinib", "ceritinib"),
+}
+# How much a claim matters to a reader, most consequential first: a wrong dose or safety rule
+# reaches a patient; a wrong efficacy, safety or exposure figure misleads a treatment choice; a
+# misdescribed study misleads its reading; a wrong name or identifier misleads a search.
+CONSEQUENCES = ("dosing and safety rules", "efficacy, safety and exposure figures", "study design",
+                "names and identifiers")
 SEARCH_OUTCOMES = ("found", "found-different", "abstract-only", "not-found")
 DRUGS = (
     "entrectinib", "larotrectinib", "repotrectinib", "selitrectinib", "alectinib", "crizotinib",
@@ -247,6 +284,20 @@ GUIDES = pa.DataFrameSchema(
     name="guides",
 )
 
+# The groups a claim or a fact is stated for, each within the group that contains it (empty: a
+# group of its own). The audit compares a claim's group with its fact's through this tree: a fact
+# shown for a group inside the claim's is a statement wider than its evidence; one shown for a
+# group that does not contain the claim's, or lies outside it, is a figure of another group.
+POPULATIONS = pa.DataFrameSchema(
+    {
+        "population": _col("text", unique=True),
+        "within": _col("text", nullable=True),
+        "note": _col("text", nullable=True),
+    },
+    strict=True,
+    name="populations",
+)
+
 QUOTE_KINDS = ("title", "term", "gene variant", "heading")
 
 # Short passages of a guide that a chapter needs word for word (a term it uses, each gene-variant
@@ -299,7 +350,11 @@ _COMMON = {
     "species": lambda: _col("vocab", vocab=SPECIES, nullable=True),
     "steady_state": lambda: _col("vocab", vocab=STEADY_STATE, nullable=True),
     "cutoff": lambda: _col("date", nullable=True),
+    # The end point a figure measures and who assessed it; see ENDPOINTS.
+    "endpoint": lambda: _col("vocab", vocab=ENDPOINTS, nullable=True),
+    "assessor": lambda: _col("vocab", vocab=ASSESSORS, nullable=True),
 }
+DRUG_LIST = r"^[a-z]+(?: [a-z]+)*$"
 
 EVIDENCE = pa.DataFrameSchema(
     {
@@ -307,6 +362,12 @@ EVIDENCE = pa.DataFrameSchema(
         **{name: make() for name, make in _COMMON.items()},
         "value": _col("text", nullable=True),
         "series": _col("id", nullable=True),
+        # The design of the study behind the fact, and the drugs it studied (space-separated; empty:
+        # only `drug`).
+        "design": _col("vocab", vocab=DESIGNS, nullable=True),
+        "drugs_studied": pa.Column(str, pa.Check(lambda s: s.str.fullmatch(DRUG_LIST) & s.map(
+            lambda v: all(d in DRUGS for d in v.split())), element_wise=False,
+            error=f"is not a space-separated list of drugs from {', '.join(DRUGS)}"), nullable=True),
         "status": _col("vocab", vocab=STATUSES),
         "ref": _col("bibkey"),
         "source_location": _col("text"),
@@ -341,8 +402,14 @@ CLAIMS = pa.DataFrameSchema(
         "finding": _col("id", nullable=True),
         # "heading only": the guide's heading names this case but its text gives no rule for it (it
         # gives another case's rule). Leaving a rule out is an omission, not a contradiction.
-        # "wider than the source's population": see SCOPES; the audit makes it a caveat, not a pass.
         "scope": _col("vocab", vocab=SCOPES, nullable=True),
+        # The class of drugs the guide states the claim for (empty: the drug named in `drug` only).
+        "drug_class": _col("vocab", vocab=tuple(DRUG_CLASSES), nullable=True),
+        # "settled": the guide states it as settled or universal, with no hedge.
+        "strength": _col("vocab", vocab=STRENGTHS, nullable=True),
+        # The measure of brain penetration the claim uses or reports, if any.
+        "measure": _col("vocab", vocab=MEASURES, nullable=True),
+        "consequence": _col("vocab", vocab=CONSEQUENCES),
     },
     checks=[r.as_check() for r in [*_rules("reported"), _category_rule("reported")]],
     strict=True,

@@ -23,21 +23,21 @@ def test_within_a_guide_failures_come_before_caveats_and_dosing_first(tables, re
     ranks = [findings.GROUPS.index(g) for g in failures["group"]]
     assert ranks == sorted(ranks) and len(failures)
     # No dosing claim of this guide fails since the moderate-inducer rule is read label by label.
-    assert "dosing and interactions" not in set(failures["group"])
+    assert "dosing and safety rules" not in set(failures["group"])
     caveats = lar[lar["verdict"] == "caveat"]
     # Dosing caveats lead (the same dose with CNS metastases, shown for one cohort; the steps after a
     # reaction, which the November 2023 label keeps for reactions other than liver-test abnormalities;
     # doses below 1.0 m² written for children; a rule left out).
-    dosing_caveats = caveats[caveats["group"] == "dosing and interactions"]
-    assert caveats.iloc[: len(dosing_caveats)]["group"].eq("dosing and interactions").all()
+    dosing_caveats = caveats[caveats["group"] == "dosing and safety rules"]
+    assert caveats.iloc[: len(dosing_caveats)]["group"].eq("dosing and safety rules").all()
     assert caveats.iloc[0]["claim_id"] == "lar-01"
     assert {"lar-14", "lar-15", "lar-16", "lar-19", "lar-28"} <= set(dosing_caveats["claim_id"])
 
 
 def test_groups_follow_the_claim_fields(tables):
     claims = tables.claims.set_index("claim_id")
-    assert findings.consequence(claims.loc["lar-30"]) == "dosing and interactions"
-    assert findings.consequence(claims.loc["alc-02"]) == "identity and nomenclature"
+    assert findings.consequence(claims.loc["lar-30"]) == "dosing and safety rules"
+    assert findings.consequence(claims.loc["alc-02"]) == "names and identifiers"
     assert findings.consequence(claims.loc["alc-29"]) == "study design"
     assert findings.consequence(claims.loc["lar-46"]) == "efficacy, safety and exposure figures"
 
