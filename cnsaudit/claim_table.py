@@ -18,7 +18,6 @@ import re
 
 import pandas as pd
 
-from .findings import plain, short_citations
 from .latex_output import escape as _latex_escape
 from .latex_output import longtable
 
@@ -54,33 +53,10 @@ def _with_unit(claim: str, reported: str, unit: str | None) -> str:
     return normalise_units(said)
 
 
-def _primary_words(primary: str, cites: dict[str, str]) -> str:
-    """'63% (95% CI 25–91) (printed, drilon2022lung)' -> '63% (95% CI 25–91), printed in Drilon et al. 2022'."""
-    m = re.match(r"^(.*?)\s*\((printed|derived|not found)(?:,\s*|\s+in\s+|\s*\()?([^()]*)\)?\)?$", primary or "")
-    if not m:
-        return plain(primary or "—", cites)
-    value, status, ref = m.group(1).strip(), m.group(2), m.group(3).strip(" ()")
-    source = cites.get(ref, plain(ref, cites)) if ref else ""
-    if status == "not found" or not value:
-        return f"not found in {source}" if source else "not found"
-    return f"{value}, {status} in {source}" if source else f"{value} ({status})"
-
-
-_GUIDE_VS_SOURCE = re.compile(r"^guide (?P<guide>.+?), (?P<key>[a-z][a-z0-9]+) (?P<source>.+)$")
-
-
-def readable_reason(reason: str, cites: dict[str, str]) -> str:
-    """The audit's reason in sentences: 'guide 73, drilon2022lung 63' reads 'the guide prints 73;
-    Drilon et al. 2022 print 63'; bibliography keys become short citations."""
-    parts = []
-    # A reader finds the searches on the claims audit page, under "What was read, and what was searched".
-    reason = re.sub(r"(search(?:es)?) recorded in the search log", r"\1 in the audit's search log", reason or "")
-    for part in reason.split("; "):
-        m = _GUIDE_VS_SOURCE.match(part)
-        if m and m.group("key") in cites:
-            part = f"the guide prints {m.group('guide')}, {cites[m.group('key')]} prints {m.group('source')}"
-        parts.append(plain(part, cites))
-    return "; ".join(p for p in parts if p) or "—"
+def _why(reason: str, explanation: str) -> str:
+    """The reason the engine wrote, then what it means for a reader where the verdict is not a pass."""
+    reason = reason or "—"
+    return f"{reason}. {explanation}" if explanation else reason
 
 
 def _said_in(reported: str, claim: str) -> bool:
@@ -105,15 +81,15 @@ def _units(audit: pd.DataFrame) -> list[str | None]:
 
 
 def rows_for(audit: pd.DataFrame) -> pd.DataFrame:
-    """The reader's columns for these audit rows, sources named in words."""
-    cites = short_citations()
+    """The reader's columns for these audit rows (an audit run for readers, which names sources in
+    words): what the guide says, what the source says, and why, then what it means."""
     return pd.DataFrame({
         "claim": audit["claim_id"].to_numpy(),
         "verdict": audit["verdict"].to_numpy(),
         "the guide says": [_with_unit(c, r, u) for c, r, u in
                            zip(audit["claim"], audit["reported"], _units(audit))],
-        "the source says": [normalise_units(_primary_words(p, cites)) for p in audit["primary"]],
-        "why": [readable_reason(r, cites) for r in audit["reason"]],
+        "the source says": [normalise_units(p) or "—" for p in audit["primary"]],
+        "why": [_why(r, e) for r, e in zip(audit["reason"], audit.get("explanation", [""] * len(audit)))],
     })
 
 

@@ -19,7 +19,7 @@ import yaml
 
 from . import audit
 from .data import ROOT, Tables, bib_file
-from .findings import short_citations
+from .short_cite import short_citations
 from .schema import LOOK_IN, SOURCE_KINDS, STATUS_MEANING
 
 COLUMNS = ["claim_id", "source", "where", "what_to_check", "searches", "erratum"]
