@@ -93,10 +93,25 @@ def rows_for(audit: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def _linked(text: str, ref: str | None) -> str:
+    """A cell's text, escaped, with the source's name made a link to its DOI, PubMed record or address."""
+    from .short_cite import cite
+    from .worklist import address
+
+    escaped = html.escape(text)
+    where = address(ref) if ref else None
+    name = html.escape(cite(ref)) if ref else ""
+    if not where or not name or name not in escaped:
+        return escaped
+    return escaped.replace(name, f'<a class="source-link" href="{html.escape(where)}">{name}</a>', 1)
+
+
 class ClaimTable:
     def __init__(self, audit: pd.DataFrame, anchors: bool = False, caption: str | None = None,
                  cite=None):
-        self.rows = rows_for(audit.reset_index(drop=True) if "claim_id" in audit else audit.reset_index())
+        audit = audit.reset_index(drop=True) if "claim_id" in audit else audit.reset_index()
+        self.rows = rows_for(audit)
+        self.refs = list(audit["ref"]) if "ref" in audit else [None] * len(audit)
         self.anchors = anchors
         self.caption = caption
         self.cite = cite  # claim id -> BibTeX text, offered on the audit page
@@ -106,7 +121,7 @@ class ClaimTable:
         if self.caption:
             out.append(f"<caption>{html.escape(self.caption)}</caption>")
         out.append("<thead><tr>" + "".join(f"<th>{c}</th>" for c in COLUMNS) + "</tr></thead><tbody>")
-        for r in self.rows.itertuples(index=False):
+        for r, ref in zip(self.rows.itertuples(index=False), self.refs):
             claim_id = html.escape(r[0])
             ident = f' id="claim-{claim_id}"' if self.anchors else ""
             first = f'<a href="#claim-{claim_id}">{claim_id}</a>' if self.anchors else claim_id
@@ -114,7 +129,7 @@ class ClaimTable:
                 first += ('<details class="claim-cite"><summary>cite</summary>'
                           f"<pre>{html.escape(self.cite(r[0]))}</pre></details>")
             cells = [first, f'<span class="verdict-badge verdict-{html.escape(r[1])}">{html.escape(r[1])}</span>']
-            cells += [html.escape(v) for v in r[2:]]
+            cells += [html.escape(r[2]), _linked(r[3], ref), _linked(r[4], ref)]
             out.append(f"<tr{ident}>" + "".join(
                 f'<td data-label="{label}">{cell}</td>' for label, cell in zip(COLUMNS, cells)) + "</tr>")
         out.append("</tbody></table>")

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import derive, meta, stats
 from .data import Tables
+from .short_cite import cite
 
 PENETRATION = re.compile(r"efflux ratio|CSF to unbound plasma|brain to plasma|P-gp substrate|"
                          r"efflux transporters", re.I)
@@ -177,8 +178,8 @@ def rates_frame(rates: list[Rate], level: float = 0.95) -> pd.DataFrame:
         rows.append({"drug": r.drug, "setting": r.setting, "population": f"{r.drug}: {r.label}",
                      "end point": r.endpoint or NOT_RECORDED, "assessed by": r.assessor or NOT_RECORDED,
                      "k/n": f"{r.k}/{r.n}", "rate %": round(100 * r.k / r.n, 1),
-                     "exact 95% CI": f"{low:.1f}–{high:.1f}", "counts": r.counts, "source": r.ref,
-                     "rests on": ", ".join(r.fact_ids),
+                     "exact 95% CI": f"{low:.1f}–{high:.1f}", "counts": r.counts, "source": cite(r.ref),
+                     "_rests_on": ", ".join(r.fact_ids),
                      "_k": r.k, "_n": r.n, "_low": low, "_high": high, "_pct": 100 * r.k / r.n})
     return pd.DataFrame(rows)
 

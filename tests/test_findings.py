@@ -108,3 +108,25 @@ def test_a_verb_after_several_authors_agrees_with_them():
     assert verb(Cited("Drilon et al. 2021", plural=True), "shows") == "show"
     assert verb(Cited("Bayer 2023"), "prints") == "prints"
     assert verb("drilon2022lung", "prints") == "prints"
+
+
+def test_a_chapter_counts_its_verdicts_in_words_that_agree():
+    import pandas as pd
+
+    one = pd.DataFrame({"verdict": ["contradicted", "consistent", "consistent"]})
+    assert report.verdict_sentence(one) == "Of its 3 claims, 2 are reproduced and 1 is contradicted by its source."
+    unread = pd.DataFrame({"verdict": ["unverified", "consistent"]})
+    assert report.verdict_sentence(unread) == (
+        "Of its 2 claims: 1 is reproduced; and 1 could not be checked, because no source we could read prints it.")
+
+
+def test_a_claim_row_links_its_source_by_name(tables):
+    from cnsaudit import claim_table
+    from cnsaudit.short_cite import cite
+    from cnsaudit.worklist import address
+
+    readers = audit.run_for_readers(tables)
+    row = readers[readers["claim_id"] == "ent-13"]
+    page = claim_table.ClaimTable(row)._repr_html_()
+    link = f'<a class="source-link" href="{address("fischer2020entrectinib")}">{cite("fischer2020entrectinib")}</a>'
+    assert link in page
