@@ -24,6 +24,10 @@ def _src(cite: Cite, f: dict, singular_verb: str) -> str:
     return f"{name} {verb(name, singular_verb)}"
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def _names(drugs: list[str]) -> str:
     if not drugs:
         return "no named drug"
@@ -67,7 +71,7 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
         return (f"{cite(f['ref'])} studied {_names(f['studied'])}; the guide states it for all "
                 f"{f['drug_class']}")
     if kind == "strength":
-        return (f"the guide states it as settled; the evidence behind it is a {f['design']} "
+        return (f"the guide states it as settled; the evidence behind it is {_a(f['design'])} "
                 f"({cite(f['ref'])})")
     if kind == "measure":
         if "bound" not in f:
@@ -114,7 +118,7 @@ def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
         return (f"Only {_names(f['studied'])} were studied; the finding may not hold for other "
                 f"{f['drug_class']}.")
     if kind == "strength":
-        return (f"The evidence is a {f['design']}, which cannot settle the question the way the guide "
+        return (f"The evidence is {_a(f['design'])}, which cannot settle the question the way the guide "
                 "says it does.")
     if kind == "measure":
         return ("A ratio to total plasma concentration understates how much unbound drug reaches the CSF "
