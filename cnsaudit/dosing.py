@@ -378,9 +378,20 @@ def _records(rules: pd.DataFrame) -> list[dict]:
     return held[1]
 
 
+_BY_VERSION: dict[int, tuple[list[dict], dict[str, list[dict]]]] = {}
+
+
 def _rows(rules: pd.DataFrame, version: str, **match) -> list[dict]:
-    return [row for row in _records(rules)
-            if row["version"] == version and all(row[column] == value for column, value in match.items())]
+    records = _records(rules)
+    held = _BY_VERSION.get(id(rules))
+    if held is None or held[0] is not records:  # indexed once per table: the audit asks per claim
+        index: dict[str, list[dict]] = {}
+        for row in records:
+            index.setdefault(row["version"], []).append(row)
+        held = (records, index)
+        _BY_VERSION[id(rules)] = held
+    return [row for row in held[1].get(version, ())
+            if all(row[column] == value for column, value in match.items())]
 
 
 def _check_inputs(rules, bsa, level, drug_class, child_pugh, version, age_group) -> float:
