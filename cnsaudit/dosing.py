@@ -24,7 +24,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import schema
-from .data import DataError, Problem, _rel, bib_keys, bib_file, data_dir, read_table, validate_table
+from .reading import DataError, Problem, _rel, bib_file, bib_keys, data_dir, read_table, validate_table
 
 VERSIONS = ("us-2019", "us-2022", "us-2023", "eu")
 # What each version is, for a reader (the CLI and the chapter name versions this way).

@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import schema
-from .data import DataError, Problem, _rel, data_dir, read_table, validate_table
+from .reading import DataError, Problem, _rel, data_dir, read_table, validate_table
 from .dosing import DRUG_CLASSES, VERSIONS, _decimal, _has, _records, _rows, _vocab, rules_file
 
 
