@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from cnsaudit import data  # noqa: E402
 from scaling import audit_scaling  # noqa: E402  (beside this script)
-from cnsaudit.sphinx_ext import book_notebooks  # noqa: E402
+from cnsaudit.book import book_notebooks  # noqa: E402
 
 JB = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT)]
 

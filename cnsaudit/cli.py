@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 
 from pathlib import Path
 
 from . import audit, dose_cli
+from .exports import render
 from .data import ROOT, DataError, load_all
 
 
@@ -57,17 +57,6 @@ def _release(args, tables) -> int:
     print(f"{args.tag}: the versions, the changelog, the recorded verdicts, .zenodo.json and every "
           "published page agree; it can be released")
     return 0
-
-
-def _audit_json(frame) -> str:
-    return json.dumps(frame.to_dict("records"), ensure_ascii=False, indent=2) + "\n"
-
-
-def render(frame, fmt: str) -> str:
-    """The audit as CSV or JSON text, exactly as the CLI prints it (the book offers the same)."""
-    if fmt == "json":
-        return _audit_json(frame)
-    return frame.to_csv(index=False, lineterminator="\n")
 
 
 def main(argv: list[str] | None = None) -> int:

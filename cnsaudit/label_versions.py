@@ -20,7 +20,7 @@ import pandera.pandas as pa
 
 from . import schema
 from .reading import DataError, Problem, _rel, data_dir, read_table, validate_table
-from .dosing import DRUG_CLASSES, VERSIONS, _decimal, _has, _records, _rows, _vocab, rules_file
+from .dose_rules import DRUG_CLASSES, VERSIONS, _decimal, _has, _records, _rows, _vocab, rules_file
 
 
 def check_fact_links(rules: pd.DataFrame, evidence: pd.DataFrame, path: Path | None = None) -> list[Problem]:
