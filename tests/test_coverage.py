@@ -60,8 +60,9 @@ def test_proposed_claims_do_not_grow(tables):
     counts = coverage.per_guide(tables.number_claims, tables.exclusions)
     proposed = int(counts["to a proposed claim"].sum())
     assert proposed <= KNOWN_PROPOSED, (
-        f"data/number-claims.csv maps {proposed} numbers to proposed claims (at most {KNOWN_PROPOSED}): write "
-        "each proposed claim as a row of data/claims/ and name its id in 'claims'")
+        f"data/number-claims.csv maps {proposed} numbers to no claim yet (at most {KNOWN_PROPOSED}): write "
+        "each as a row of data/claims/ and name its id in 'claims', or move the row to data/exclusions.csv "
+        "with a reason")
 
 
 def test_a_mapping_to_an_unknown_claim_is_refused(data_copy):
