@@ -252,20 +252,25 @@ def _check_small_numbers(f: Finding) -> None:
 def _row_size_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None:
     """Where a guide's n makes one of its printed percentages impossible, name every n up to a
     bound that fits all the percentages printed with that n in the same row (same guide location)."""
-    records = claims.to_dict("records")
+    # One pass groups the percentages by row and n, and each row's sizes are worked out once, so the
+    # audit grows with the claims rather than with their square.
+    records = claims.loc[claims["value_type"] == "percent",
+                         ["claim_id", "guide", "location", "reported", "value_type", "n", "k"]].to_dict("records")
+    rows: dict[tuple, list[str]] = {}
+    for o in records:
+        if (n := _int(o, "n")) is not None:
+            rows.setdefault((o["guide"], o["location"], n), []).append(o["reported"])
+    sizes: dict[tuple, tuple] = {}
     for c in records:
         n = _int(c, "n")
         if c["value_type"] != "percent" or n is None or _int(c, "k") is not None:
             continue
         if stats.compatible_numerators(c["reported"], n):
             continue
-        row = [o for o in records if o["value_type"] == "percent" and _int(o, "n") == n
-               and o["guide"] == c["guide"] and o["location"] == c["location"]]
-        pcts = list(dict.fromkeys(o["reported"] for o in row))
-        bound = max(ROW_BOUND_MIN, ROW_BOUND_FACTOR * n)
-        fits = stats.group_sizes_fitting(pcts, max_n=bound)
-        twice = [m for m in fits if any(_all_twice(p, m, stats.compatible_numerators(p, m)) for p in pcts)]
-        once = [m for m in fits if m not in twice]
+        key = (c["guide"], c["location"], n)
+        if key not in sizes:
+            sizes[key] = _row_sizes(rows[key], n)
+        pcts, bound, once, twice = sizes[key]
         findings[c["claim_id"]].inform(
             "sizes that fit", f"n={n} cannot give {c['reported']}%; the n up to {bound} that give every "
             f"percentage of the row ({', '.join(p + '%' for p in pcts)}): {_list(once) or 'none'}")
@@ -273,6 +278,17 @@ def _row_size_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None
             findings[c["claim_id"]].inform("sizes that fit if rounded twice",
                                            f"further n up to {bound} that give them: {_list(twice)}",
                                            rounded_twice=True)
+
+
+def _row_sizes(reported: list[str], n: int) -> tuple[list[str], int, list[int], list[int]]:
+    """The distinct percentages of one row, the bound searched, and the group sizes up to it that
+    give all of them: plainly, and only if rounded twice."""
+    pcts = list(dict.fromkeys(reported))
+    bound = max(ROW_BOUND_MIN, ROW_BOUND_FACTOR * n)
+    fits = stats.group_sizes_fitting(pcts, max_n=bound)
+    twice = [m for m in fits if any(_all_twice(p, m, stats.compatible_numerators(p, m)) for p in pcts)]
+    once = [m for m in fits if m not in twice]
+    return pcts, bound, once, twice
 
 
 def _all_twice(printed: str, n: int, ks: list[int]) -> bool:

@@ -16,7 +16,7 @@ from .audit import VERDICTS
 from .claim_table import ClaimTable
 from .short_cite import short_citations
 from .latex_output import escape, longtable
-from .cli import render
+from .exports import render
 from .data import Tables
 
 # Strongest first, as a reader scanning for problems wants them.

@@ -16,7 +16,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CFF = "CITATION.cff"
-TITLE = "Brain-penetrant kinase inhibitors: an executable audit of four secondary guides"
+TITLE = "Brain-penetrant kinase inhibitors: an executable audit of secondary guides"
 AUTHOR = "The cnsaudit contributors"
 # The DOI syntax CITATION.cff's own schema accepts for `doi`.
 DOI = re.compile(r"^10\.\d{4,9}(\.\d+)?/[A-Za-z0-9:/_;\-\.\(\)\[\]\\]+$")

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 
 from pathlib import Path
 
 from . import audit, dose_cli
+from .exports import render
 from .data import ROOT, DataError, load_all
 
 
 def _new_guide(args) -> int:
-    from .new_guide import scaffold
+    import tempfile
+
+    from .new_guide import CHECKLIST, scaffold
 
     try:
         found = scaffold(args.root, args.path, args.chapter, args.topic, args.publisher, args.published,
@@ -24,13 +26,18 @@ def _new_guide(args) -> int:
         print(f"cnsaudit: {exc}", file=sys.stderr)
         return 2
     name = args.chapter
+    # The candidates go outside the repository unless the user names a place: a file left in the
+    # clone would end up in the source archive.
+    target = args.candidates or Path(tempfile.mkdtemp(prefix="cnsaudit-new-guide-")) / f"{name}-candidates.csv"
+    with open(target, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["line", "index", "location", "number"])
+        writer.writerows((c.line, c.index, c.location, c.number) for c in found)
     print(f"scaffolded chapters/{name}.ipynb, data/claims/{name}.csv, data/evidence/{name}.csv, "
-          f"tests/test_audit_{name.replace('-', '_')}.py, the toc entry and a row in data/guides.csv",
-          file=sys.stderr)
-    print(f"{len(found)} numbers in the guide, each a candidate claim (CSV on stdout)", file=sys.stderr)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["line", "location", "number"])
-    writer.writerows((c.line, c.location, c.number) for c in found)
+          f"tests/test_audit_{name.replace('-', '_')}.py, the toc entry, a row in data/guides.csv, the "
+          f"title in data/quotes.csv and {len(found)} rows in data/number-claims.csv")
+    print(f"{len(found)} numbers in the guide, each a candidate claim: {target}\n")
+    print(CHECKLIST.format(name=name, module=name.replace("-", "_")), end="")
     return 0
 
 
@@ -59,17 +66,6 @@ def _release(args, tables) -> int:
     return 0
 
 
-def _audit_json(frame) -> str:
-    return json.dumps(frame.to_dict("records"), ensure_ascii=False, indent=2) + "\n"
-
-
-def render(frame, fmt: str) -> str:
-    """The audit as CSV or JSON text, exactly as the CLI prints it (the book offers the same)."""
-    if fmt == "json":
-        return _audit_json(frame)
-    return frame.to_csv(index=False, lineterminator="\n")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cnsaudit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -89,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     p_new.add_argument("--drug", action="append", default=[],
                        help="a compound the guide is about, added to the schema's drug vocabulary (repeatable)")
     p_new.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")
+    p_new.add_argument("--candidates", type=Path, help="where to write the candidate claims as CSV "
+                       "(default: a new folder under the system's temporary directory, outside the repository)")
     p_rel = sub.add_parser("release", help="record, check and describe a release (see CONTRIBUTING)")
     rel = p_rel.add_subparsers(dest="action", required=True)
     rel.add_parser("record", help="write releases/verdicts-<version>.csv and .zenodo.json from the tables")

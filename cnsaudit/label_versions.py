@@ -19,8 +19,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import schema
-from .data import DataError, Problem, _rel, data_dir, read_table, validate_table
-from .dosing import DRUG_CLASSES, VERSIONS, _decimal, _has, _records, _rows, _vocab, rules_file
+from .reading import DataError, Problem, _rel, data_dir, read_table, validate_table
+from .dose_rules import DRUG_CLASSES, VERSIONS, _decimal, _has, _records, _rows, _vocab, rules_file
 
 
 def check_fact_links(rules: pd.DataFrame, evidence: pd.DataFrame, path: Path | None = None) -> list[Problem]:
@@ -38,8 +38,22 @@ def check_fact_links(rules: pd.DataFrame, evidence: pd.DataFrame, path: Path | N
 # --- the label version a verdict rests on --------------------------------------------------------
 
 
+_LINKS: dict[int, tuple[list[dict], dict[str, list[dict]]]] = {}
+
+
 def _linked(rules: pd.DataFrame, fact_id: str) -> list[dict]:
-    return [r for r in _records(rules) if _has(r, "fact_id") and fact_id in r["fact_id"].split()]
+    """The rule rows that name a fact. The rows are indexed by fact once per rule table, because the
+    audit asks for every claim and a scan of the table each time made it cost claims × rules."""
+    records = _records(rules)
+    held = _LINKS.get(id(rules))
+    if held is None or held[0] is not records:
+        index: dict[str, list[dict]] = {}
+        for r in records:
+            for linked in dict.fromkeys(r["fact_id"].split() if _has(r, "fact_id") else ()):
+                index.setdefault(linked, []).append(r)
+        held = (records, index)
+        _LINKS[id(rules)] = held
+    return held[1].get(fact_id, [])
 
 
 def version_of(rules: pd.DataFrame, fact_id: str, ref: str) -> str | None:

@@ -10,8 +10,15 @@ It writes, in the repository at `root`:
 - ``tests/test_audit_NAME.py``, which checks every claim's verdict against what it lists;
 - with ``--drug``, the compounds the guide is about in the schema's drug vocabulary.
 
-It returns every number printed in the guide as a candidate claim (line, location, number), so
-that coverage of the guide starts complete: each candidate becomes a claim or is set aside.
+- a row in ``data/number-claims.csv`` for every number printed in the guide (digits and number words
+  such as "once", by line and position on the line, as ``tests/test_coverage.py`` counts them),
+  with no claim yet: a proposed claim, which the coverage test reports until it names a claim or
+  moves to ``data/exclusions.csv`` with a reason;
+- the guide's title in ``data/quotes.csv`` (kind ``title``, its first line).
+
+It returns every number as a candidate claim (line, position, the heading it sits under, number);
+the command line writes them to a file outside the repository, or where the user names, and
+prints the steps left to do by hand (:data:`CHECKLIST`).
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
+from . import coverage, schema
 from .sources import write_text_form
 
 # A number as guides print them: 63.6, 1,200, 0.5; a sign or bound stays with the word before it.
@@ -35,18 +42,64 @@ class Candidate:
     line: int
     location: str
     number: str
+    index: int = 1  # the number's position on its line, as data/number-claims.csv counts it
+
+
+def _heading(lines: list[str], i: int) -> str | None:
+    """The heading a line is, if it is one: a Markdown heading, or in plain text a short line in
+    title case standing alone between blank lines."""
+    line = lines[i].strip()
+    if line.startswith("#"):
+        return line.lstrip("#").strip() or None
+    alone = (i == 0 or not lines[i - 1].strip()) and (i + 1 >= len(lines) or not lines[i + 1].strip())
+    words = line.split()
+    if not alone or not 2 <= len(words) <= 12 or len(line) > 80 or line[-1] in ".,;:!?" or not line[0].isupper():
+        return None
+    capitals = sum(w[0].isupper() for w in words if w[0].isalpha())
+    return line if 2 * capitals >= len(words) else None
 
 
 def candidates(text: str) -> list[Candidate]:
-    """Every number in a guide, with its line and the heading it sits under (its location)."""
-    found, heading = [], "opening"
+    """Every number in a guide (digits and number words, as the coverage check counts them), with
+    its line, its position on the line and the heading it sits under (its location)."""
+    lines = text.splitlines()
+    under, heading = {}, "opening"
+    for i in range(len(lines)):
+        heading = _heading(lines, i) or heading
+        under[i + 1] = heading
+    return [Candidate(line, under[line], token, index) for line, index, token, _ in coverage.tokens(text)]
+
+
+def title_line(text: str) -> tuple[int, str]:
+    """The guide's first non-blank line, without Markdown's heading marks: its title."""
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            heading = stripped.lstrip("#").strip() or heading
-        for match in NUMBER.finditer(line):
-            found.append(Candidate(number, heading, match.group(0)))
-    return found
+        if line.strip():
+            return number, line.strip().lstrip("#").strip()
+    raise ValueError("the guide's text is empty")
+
+
+# What is left to do by hand once the scaffold has run; the command prints it.
+CHECKLIST = """Left to do by hand (CONTRIBUTING.md, "Add a guide"):
+[ ] put the guide's text where the checks find it ($CNSAUDIT_SEEDS, or ../shared/seeds)
+[ ] add claims to data/claims/{name}.csv and evidence to data/evidence/{name}.csv (references in
+    references.bib with a DOI or PMID; a search row with an excerpt in data/searches.csv for every
+    printed figure)
+[ ] for every number of the guide: name its claim ids in 'claims' of its row in
+    data/number-claims.csv, or move the row to data/exclusions.csv with a reason
+[ ] record each section heading in data/quotes.csv (kind 'heading', with the location prefixes of
+    the claims under it)
+[ ] fill EXPECTED in tests/test_audit_{module}.py; list the new claim ids in CHANGELOG.md
+[ ] write the chapter in chapters/sources/{name}.md (numbers through glue, no file names in prose)
+[ ] re-execute every notebook: .venv/bin/python scripts/execute_notebooks.py
+[ ] git add the new files; bash scripts/build-book.sh; bash scripts/test.sh
+"""
+
+
+def _append_csv(path: Path, rows: list[dict]) -> None:
+    with path.open(newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    with path.open("a", newline="", encoding="utf-8") as f:
+        csv.DictWriter(f, fieldnames=header, lineterminator="\n").writerows(rows)
 
 
 def _headers(table) -> list[str]:
@@ -187,4 +240,13 @@ def scaffold(root: Path, guide: Path, chapter: str, topic: str | None = None,
     if drugs:
         _add_drugs(root / "cnsaudit" / "schema.py", drugs)
     _add_toc_entry(root / "_toc.yml", chapter)
-    return candidates(text_bytes.decode("utf-8", errors="replace"))
+    text = text_bytes.decode("utf-8", errors="replace")
+    found = candidates(text)
+    _append_csv(root / "data" / "number-claims.csv",
+                [{"guide": guide.name, "line": c.line, "index": c.index, "token": c.number,
+                  "note": f"candidate under '{c.location}'"} for c in found])
+    line, title_text = title_line(text)
+    _append_csv(root / "data" / "quotes.csv",
+                [{"quote_id": f"{chapter}-q-title", "guide": guide.name, "line": line, "location": "title",
+                  "kind": "title", "text": title_text}])
+    return found

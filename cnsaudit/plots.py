@@ -7,6 +7,21 @@ import pandas as pd
 
 from .printed import parse
 
+# Figures re-rendered from unchanged data must come out byte for byte the same, so that a data-only
+# change rewrites only the outputs it changes: SVG ids from a fixed salt instead of a random one,
+# and no creation date in SVG or PNG files saved from here.
+plt.rcParams["svg.hashsalt"] = "cnsaudit"
+QUIET_METADATA = {"svg": {"Date": None}, "png": {"Software": None}, "pdf": {"CreationDate": None}}
+
+
+def figure_bytes(fig, fmt: str = "png") -> bytes:
+    """A figure as the bytes of one file format, with no metadata that changes from run to run."""
+    import io
+
+    out = io.BytesIO()
+    fig.savefig(out, format=fmt, metadata=QUIET_METADATA.get(fmt))
+    return out.getvalue()
+
 # Colour-blind-safe (Okabe–Ito) and distinguishable in grey by marker as well.
 COLOURS = {"printed": "#0072B2", "derived": "#E69F00", "yes": "#0072B2", "no": "#D55E00"}
 _MARKERS = {"point": "o", "range": "s", "at_least": "^", "greater_than": "^", "approx": "D",

@@ -7,6 +7,7 @@ as text and parsed here, never as floats.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -67,6 +68,7 @@ def _decimals(token: str) -> int:
     return len(token.split(".")[1]) if "." in token else 0
 
 
+@functools.lru_cache(maxsize=65536)  # the audit parses the same few figures for every claim
 def parse(text: str) -> Printed:
     """Parse a printed figure such as '63.6', '1.1–1.15', '≥2.8', '>0.2', '~0.03', '<0.0001'.
 

@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from . import citation, zenodo
-from .sphinx_ext import toc_docnames as _toc_walk
+from .book import toc_docnames as _toc_walk
 
 ROOT = citation.ROOT
 TAG = re.compile(r"^v(\d+\.\d+\.\d+)$")

@@ -211,6 +211,7 @@ def ci_methods_reproducing(
 # --- hazard ratios ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)  # scipy's ppf costs far more than the rest of a check
 def _z(level: float) -> float:
     return float(_st.norm.ppf(0.5 + level / 2))
 

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 from cnsaudit.sources import take_inputs_from_text, write_text_form
-from cnsaudit.sphinx_ext import ROOT, book_notebooks, execute_notebook
+from cnsaudit.book import ROOT, book_notebooks
+from cnsaudit.execution import execute_notebook
 
 
 def main(argv: list[str]) -> int:

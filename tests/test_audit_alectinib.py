@@ -8,6 +8,7 @@ from cnsaudit import audit, data, derive
 from cnsaudit.data import DataError
 
 from .conftest import edit_cell, unread, verdict_of
+from .teach import expected_verdicts
 
 GUIDE = "001_557834016323f385.txt"
 
@@ -71,8 +72,7 @@ EXPECTED = {
 
 
 def test_every_claim_of_the_guide_has_its_expectedverdict_of(results):
-    got = results[results["guide"] == GUIDE].set_index("claim_id")["verdict"].to_dict()
-    assert got == EXPECTED
+    expected_verdicts(results, GUIDE, EXPECTED, "tests/test_audit_alectinib.py")
 
 
 def test_each_claim_has_a_reason(results):

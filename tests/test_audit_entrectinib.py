@@ -10,6 +10,7 @@ import pytest
 from cnsaudit import audit, data
 
 from .conftest import edit_cell, unread, verdict_of
+from .teach import expected_verdicts
 
 GUIDE = "000_74ab3254b9657455.txt"
 CLAIMS = "claims/entrectinib.csv"
@@ -95,8 +96,7 @@ EXPECTED = {
 
 
 def test_every_claim_of_the_guide_has_its_expectedverdict_of(results):
-    got = results[results["guide"] == GUIDE].set_index("claim_id")["verdict"].to_dict()
-    assert got == EXPECTED
+    expected_verdicts(results, GUIDE, EXPECTED, "tests/test_audit_entrectinib.py")
 
 
 def test_each_claim_has_exactly_one_verdict_and_a_reason(results):

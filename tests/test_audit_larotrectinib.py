@@ -7,6 +7,7 @@ import pytest
 from cnsaudit import audit, data, stats
 
 from .conftest import edit_cell, unread, verdict_of
+from .teach import expected_verdicts
 
 GUIDE = "003_78f3d3862d36bdb2.txt"
 CLAIMS = "claims/larotrectinib.csv"
@@ -80,8 +81,7 @@ EXPECTED = {
 
 
 def test_every_claim_of_the_guide_has_its_expectedverdict_of(results):
-    got = results[results["guide"] == GUIDE].set_index("claim_id")["verdict"].to_dict()
-    assert got == EXPECTED
+    expected_verdicts(results, GUIDE, EXPECTED, "tests/test_audit_larotrectinib.py")
 
 
 def test_each_claim_has_a_reason_and_its_checks(results):

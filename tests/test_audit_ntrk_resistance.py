@@ -7,6 +7,7 @@ import pytest
 from cnsaudit import nomenclature as nm
 
 from .conftest import edit_cell, unread, verdict_of
+from .teach import expected_verdicts
 
 GUIDE = "002_2ff37f2944dc5c1f.txt"
 
@@ -39,8 +40,7 @@ EXPECTED = {
 
 
 def test_every_claim_of_the_guide_has_its_expectedverdict_of(results):
-    got = results[results["guide"] == GUIDE].set_index("claim_id")["verdict"].to_dict()
-    assert got == EXPECTED
+    expected_verdicts(results, GUIDE, EXPECTED, "tests/test_audit_ntrk_resistance.py")
 
 
 def test_every_claim_is_a_category_token_with_a_reason(tables, results):

@@ -56,9 +56,13 @@ def last_release() -> tuple[str, pd.DataFrame]:
 
 def test_the_current_version_heads_the_changelog():
     found = sections((ROOT / "CHANGELOG.md").read_text())
-    assert list(found)[0] == sphinx_ext.book_version()
+    assert list(found)[0] == sphinx_ext.book_version(), (
+        f"CHANGELOG.md: the first version heading is {list(found)[0]}, the package's version (pyproject.toml) is "
+        f"{sphinx_ext.book_version()}: head the changelog with '## {sphinx_ext.book_version()} — date' under "
+        "'## Unreleased', or set the version in pyproject.toml and CITATION.cff")
     versions = [tuple(int(x) for x in v.split(".")) for v in found]
-    assert versions == sorted(versions, reverse=True)
+    assert versions == sorted(versions, reverse=True), (
+        f"CHANGELOG.md: the version headings {list(found)} are not newest first: move the sections into order")
 
 
 def test_every_verdict_changed_since_the_last_release_is_listed(results):
@@ -68,7 +72,9 @@ def test_every_verdict_changed_since_the_last_release_is_listed(results):
     current = results[["claim_id", "verdict"]]
     in_version = unlisted_changes(previous, current, sections(text)[sphinx_ext.book_version()])
     assert sorted(set(in_version) & set(unlisted_changes(previous, current, unreleased(text)))) == [], (
-        f"verdicts changed since {version} but not listed under {sphinx_ext.book_version()}")
+        f"CHANGELOG.md: verdicts changed since {version} but not listed by claim id under "
+        f"{sphinx_ext.book_version()}: add each claim id with its old and new verdict under 'Verdicts' "
+        "(in '## Unreleased' between releases)")
 
 
 def test_an_unlisted_verdict_change_is_caught():

@@ -10,6 +10,7 @@ from cnsaudit.data import DataError
 
 from .conftest import edit_cell
 
+from .teach import no_problems
 EVIDENCE = "evidence/alectinib.csv"
 
 
@@ -65,10 +66,18 @@ def test_a_category_is_checked_by_its_tokens_with_a_digit():
 
 def test_every_printed_row_is_quoted_and_prints_its_figures(tables):
     printed = tables.evidence[tables.evidence["status"] == "printed"]
-    assert printed["excerpt"].notna().all()
-    assert tables.evidence.loc[tables.evidence["status"] != "printed", "excerpt"].isna().all()
-    for row in printed.to_dict("records"):
-        assert excerpt.missing(row, row["value_type"] == "category") == [], row["fact_id"]
+    no_problems([f"{r.source_file}, row {r.source_row}, fact {r.fact_id}: printed, "
+                 "no excerpt" for r in printed[printed["excerpt"].isna()].itertuples()],
+                "printed facts without the source's words", "copy the words that print the figure into 'excerpt'")
+    unread = tables.evidence[(tables.evidence["status"] != "printed") & tables.evidence["excerpt"].notna()]
+    no_problems([f"fact {r.fact_id}: status {r.status} with an excerpt" for r in unread.itertuples()],
+                "facts not printed that carry an excerpt",
+                "set the status to printed if the excerpt prints the figure, else empty 'excerpt'")
+    no_problems([f"fact {row['fact_id']}: the excerpt does not print {gap}"
+                 for row in printed.to_dict("records")
+                 for gap in excerpt.missing(row, row["value_type"] == "category")],
+                "printed facts whose excerpt leaves out a figure of the row",
+                "extend the excerpt with the source's words that print the figure, or correct the figure")
 
 
 def _problems(data_copy) -> str:

@@ -6,6 +6,7 @@ import pytest
 
 from cnsaudit import guide_map
 
+from .teach import no_problems
 CHAPTERS = ["chapters/entrectinib", "chapters/alectinib", "chapters/ntrk-resistance", "chapters/larotrectinib"]
 
 # Where a chapter leaves the guide's order. The chapter's section "The guide's sections in this
@@ -20,7 +21,11 @@ DEPARTURES = {
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_claim_sits_under_a_heading_of_its_guide(tables, chapter):
-    assert guide_map.unmapped_claims(tables, chapter) == []
+    no_problems([f"claim {c} (location '{loc}')" for c, loc in tables.claims.set_index("claim_id").loc[
+                     guide_map.unmapped_claims(tables, chapter), "location"].items()],
+                f"claims of {chapter} under no heading of their guide",
+                "record the guide's heading above each claim in data/quotes.csv (kind 'heading', word for word, "
+                "with its line) and list the claim's location prefix in its 'location', separated by '; '")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cnsaudit import data, schema
-from cnsaudit.new_guide import candidates
+from cnsaudit.new_guide import candidates, title_line
 from cnsaudit.sphinx_ext import source_files, toc_docnames
 
 from .conftest import ROOT
@@ -57,6 +57,51 @@ def test_every_number_is_a_candidate_with_its_line_and_heading():
         (8, "Intracranial activity", "63.6"),
         (12, "Exposure", "0.45"),
     ]
+
+
+PLAIN = """\
+
+The Reach of Zorvatinib
+
+Zorvatinib was given once daily to 12 patients.
+
+Exposure in the Brain
+
+The ratio was 0.45, twice that of its predecessor.
+"""
+
+
+def test_plain_text_headings_and_number_words_are_candidates():
+    found = [(c.line, c.index, c.location, c.number) for c in candidates(PLAIN)]
+    assert found == [(4, 1, "The Reach of Zorvatinib", "once"), (4, 2, "The Reach of Zorvatinib", "12"),
+                     (8, 1, "Exposure in the Brain", "0.45"), (8, 2, "Exposure in the Brain", "twice")]
+    assert title_line(PLAIN) == (2, "The Reach of Zorvatinib")
+
+
+def test_the_scaffold_records_every_number_and_the_title_and_writes_candidates_outside(tmp_path):
+    repo = tmp_path / "repo"
+    for rel in ["data/guides.csv", "data/number-claims.csv", "data/quotes.csv", "_toc.yml", "jupytext.toml"]:
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, repo / rel)
+    for folder in ["data/claims", "data/evidence", "chapters/sources", "tests"]:
+        (repo / folder).mkdir(parents=True, exist_ok=True)
+    guide = tmp_path / "zorvatinib-plain.txt"
+    guide.write_text(PLAIN, encoding="utf-8")
+    listing = tmp_path / "out" / "candidates.csv"
+    listing.parent.mkdir()
+    from cnsaudit import cli
+
+    assert cli.main(["new-guide", str(guide), "--chapter", "zorvatinib", "--root", str(repo),
+                     "--candidates", str(listing)]) == 0
+    rows = list(csv.DictReader((repo / "data/number-claims.csv").read_text(encoding="utf-8").splitlines()))
+    mine = [(r["line"], r["index"], r["token"], r["claims"]) for r in rows if r["guide"] == guide.name]
+    assert mine == [("4", "1", "once", ""), ("4", "2", "12", ""), ("8", "1", "0.45", ""), ("8", "2", "twice", "")]
+    quotes = [r for r in csv.DictReader((repo / "data/quotes.csv").read_text(encoding="utf-8").splitlines())
+              if r["guide"] == guide.name]
+    assert [(q["quote_id"], q["line"], q["kind"], q["text"]) for q in quotes] == [
+        ("zorvatinib-q-title", "2", "title", "The Reach of Zorvatinib")]
+    assert listing.read_text(encoding="utf-8").splitlines()[0] == "line,index,location,number"
+    assert {p.name for p in repo.iterdir()} == {"data", "_toc.yml", "jupytext.toml", "chapters", "tests"}
 
 
 def test_the_guide_column_takes_a_new_guide_name_and_still_refuses_a_path():
@@ -114,12 +159,16 @@ def test_a_new_guide_is_scaffolded_filled_audited_and_built(tmp_path):
         return subprocess.run([sys.executable, "-m", "cnsaudit", *args], cwd=repo, env=env,
                               capture_output=True, text=True, check=False)
 
+    listing = tmp_path / "candidates.csv"
     made = cli("new-guide", str(guide), "--chapter", "zorvatinib", "--topic", "Zorvatinib and the brain",
-               "--publisher", "Synthetic", "--published", "2026-11", "--drug", "zorvatinib")
+               "--publisher", "Synthetic", "--published", "2026-11", "--drug", "zorvatinib",
+               "--candidates", str(listing))
     assert made.returncode == 0, made.stderr
-    listed = list(csv.DictReader(made.stdout.splitlines()))
-    assert {"line": "8", "location": "Intracranial activity", "number": "63.6"} in listed
-    assert {"line": "12", "location": "Exposure", "number": "0.45"} in listed
+    assert "[ ] fill EXPECTED in tests/test_audit_zorvatinib.py" in made.stdout
+    listed = list(csv.DictReader(listing.read_text(encoding="utf-8").splitlines()))
+    assert {"line": "8", "index": "1", "location": "Intracranial activity", "number": "63.6"} in listed
+    assert {"line": "12", "index": "1", "location": "Exposure", "number": "0.45"} in listed
+    assert not (repo / "candidates.csv").exists()
     for path in ["data/claims/zorvatinib.csv", "data/evidence/zorvatinib.csv", "chapters/zorvatinib.ipynb",
                  "tests/test_audit_zorvatinib.py"]:
         assert (repo / path).is_file(), path

@@ -11,6 +11,14 @@ from cnsaudit.sphinx_ext import book_notebooks
 
 from .conftest import ROOT
 
+from .teach import no_problems
+
+def sources_of(notebook) -> str:
+    """The text form to edit for a notebook."""
+    from cnsaudit.sources import text_form
+
+    return text_form(notebook).relative_to(ROOT).as_posix()
+
 
 
 def test_the_book_has_notebooks():
@@ -68,7 +76,9 @@ def test_no_number_is_typed_into_prose(path):
     Digits inside names (NTRK1, ABCB1, NP28673, claim ids) are not numbers and pass."""
     typed = [f"{cell.id}: {token}" for cell in nbformat.read(path, as_version=4).cells
              if cell.cell_type == "markdown" for token in typed_numbers(cell.source)]
-    assert typed == [], typed
+    no_problems(typed, f"numbers typed into the prose of {path.relative_to(ROOT)} (cell id: number)",
+                f"compute each in a code cell of {sources_of(path)} and show it with glue "
+                "({glue:text}`name`), then run scripts/execute_notebooks.py on the notebook")
 
 
 def typed_numbers(markdown: str) -> list[str]:
@@ -106,7 +116,9 @@ def test_the_prose_names_no_data_file_or_code_path(path):
     """Readers see "the chapter's claim table", not a file name or a function's dotted path."""
     named = [f"{cell.id}: {name}" for cell in nbformat.read(path, as_version=4).cells
              if cell.cell_type == "markdown" for name in internal_names(cell.source)]
-    assert named == [], named
+    no_problems(named, f"file names or code paths in the prose of {path.relative_to(ROOT)} (cell id: name)",
+                f"in {sources_of(path)} say what the reader gets ('the chapter's claim table'), not where it "
+                "is kept; then run scripts/execute_notebooks.py on the notebook")
 
 
 def test_the_internal_name_check_catches_files_and_code_paths():

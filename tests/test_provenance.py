@@ -10,6 +10,8 @@ import pytest
 
 from cnsaudit import audit, data, excerpt
 
+from .teach import no_problems
+
 SHEET = data.ROOT.parent / "shared" / "sources" / "primary-literature.md"
 # Figures printed in words in the sheet and recorded as numbers.
 IN_WORDS = {("lar-pcns-pd", "0"): "the sheet prints 'no PD'"}
@@ -46,15 +48,22 @@ def numbers_missing_from(sheet_text: str | None, evidence, searches=None,
 def test_every_printed_figure_is_in_the_sheet_or_a_recorded_excerpt(tables):
     if not SHEET.is_file():
         pytest.skip(f"{SHEET} is not beside this clone")
-    assert numbers_missing_from(SHEET.read_text(encoding="utf-8"), tables.evidence,
-                                tables.searches) == []
+    missing = numbers_missing_from(SHEET.read_text(encoding="utf-8"), tables.evidence, tables.searches)
+    no_problems([f"data/evidence/, fact {fact}, column '{column}': {number}" for fact, column, number in missing],
+                f"figures marked printed that neither {SHEET.name} nor an excerpt of data/searches.csv prints",
+                "record the source's own words that print the figure as the excerpt of a search row for the fact "
+                "in data/searches.csv, or, if no source read prints it, set the fact's status to what was read")
 
 
 def test_figures_found_by_a_search_are_in_its_excerpt(tables):
     # Runs on every clone: a fact whose search recorded an excerpt is checked against it alone.
     facts = set(excerpts_by_fact(tables.searches))
     assert facts, "no excerpt recorded in data/searches.csv"
-    assert numbers_missing_from(None, tables.evidence, tables.searches, facts) == []
+    missing = numbers_missing_from(None, tables.evidence, tables.searches, facts)
+    no_problems([f"data/evidence/, fact {fact}, column '{column}': {number}" for fact, column, number in missing],
+                "figures of a fact that the excerpt recorded for it in data/searches.csv does not print",
+                "copy the figure as the excerpt prints it into the evidence row, or extend the excerpt with the "
+                "source's words that print it")
 
 
 def test_a_found_statement_has_its_excerpt(tables):
@@ -62,7 +71,10 @@ def test_a_found_statement_has_its_excerpt(tables):
     found = tables.searches[tables.searches["outcome"].isin(["found", "found-different"])]
     printed = set(tables.evidence.loc[tables.evidence["status"] == "printed", "fact_id"])
     with_excerpt = set(excerpts_by_fact(tables.searches))
-    assert sorted(set(found["fact_id"]) & printed - with_excerpt) == []
+    no_problems([f"data/searches.csv, fact {f}: a search found it, but no excerpt is recorded"
+                 for f in sorted(set(found["fact_id"]) & printed - with_excerpt)],
+                "printed facts found by a search without the words that print them",
+                "put the source's own words in the 'excerpt' of the search row that found the fact")
 
 
 def test_a_figure_typed_beside_an_excerpt_is_caught(tables):
@@ -92,7 +104,11 @@ def unverified_with_a_found_search(results, searches) -> list[str]:
 
 
 def test_no_claim_is_unverified_beside_a_search_that_found_it(results, tables):
-    assert unverified_with_a_found_search(results, tables.searches) == []
+    no_problems([f"claim {c}: unverified, but a search row of data/searches.csv filed under it or its fact "
+                 "says 'found'" for c in unverified_with_a_found_search(results, tables.searches)],
+                "unverified claims beside a search that found their figure",
+                "if the source prints it, mark the fact printed with its excerpt in data/evidence/; if not, "
+                "correct the search's 'outcome'")
 
 
 def test_a_found_search_beside_an_unverified_claim_is_caught(results, tables):

@@ -17,6 +17,7 @@ import yaml
 from cnsaudit import citation, cli, release, zenodo
 
 from .conftest import ROOT
+from .teach import no_problems
 
 CHECK = Path(sys.executable).parent / "check-jsonschema"
 ZENODO_SCHEMA = ROOT / "tests" / "schemas" / "zenodo-deposit.schema.json"
@@ -190,7 +191,8 @@ def test_release_notes_are_the_changelog_section(repo):
 
 
 def test_every_published_page_is_still_in_the_book():
-    assert release.unreachable_pages() == []
+    no_problems(release.unreachable_pages(), "published pages a reader may have cited that no longer resolve",
+                "put the page back in _toc.yml, or add 'old/name: new/page.html' under redirects in _config.yml")
 
 
 def _move(repo: Path, old: str, new: str) -> None:

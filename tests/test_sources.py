@@ -15,7 +15,9 @@ from .conftest import ROOT
 
 @pytest.mark.parametrize("notebook", book_notebooks(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_every_notebook_is_in_step_with_its_text_form(notebook):
-    assert sources.text_form(notebook).is_file()
+    assert sources.text_form(notebook).is_file(), (
+        f"{notebook.relative_to(ROOT)} has no text form: run .venv/bin/python scripts/execute_notebooks.py "
+        f"{notebook.relative_to(ROOT)} to write {sources.text_form(notebook).relative_to(ROOT)}")
     assert sources.out_of_sync(notebook) is None, (
         f"{notebook.relative_to(ROOT)} and its text form differ; edit the text form, then run "
         f".venv/bin/python scripts/execute_notebooks.py {notebook.relative_to(ROOT)}")

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from cnsaudit import sphinx_ext
+from cnsaudit import book, execution
 
 NESTED_TOC = """\
 format: jb-book
@@ -36,16 +36,16 @@ def test_nested_sections_are_read_in_order(tmp_path):
     (tmp_path / "_toc.yml").write_text(NESTED_TOC)
     for name in ("intro", "chapters/one", "chapters/one-detail", "chapters/one-deeper", "chapters/two"):
         _notebook(tmp_path / f"{name}.ipynb")
-    assert sphinx_ext.toc_docnames(tmp_path) == [
+    assert book.toc_docnames(tmp_path) == [
         "intro", "chapters/one", "chapters/one-detail", "chapters/one-deeper", "chapters/two"]
-    assert [p.relative_to(tmp_path).as_posix() for p in sphinx_ext.book_notebooks(tmp_path)] == [
+    assert [p.relative_to(tmp_path).as_posix() for p in book.book_notebooks(tmp_path)] == [
         "intro.ipynb", "chapters/one.ipynb", "chapters/one-detail.ipynb",
         "chapters/one-deeper.ipynb", "chapters/two.ipynb"]
 
 
 def test_the_book_toc_lists_every_notebook_of_the_book():
-    listed = {p.relative_to(sphinx_ext.ROOT).as_posix() for p in sphinx_ext.book_notebooks()}
-    on_disk = {p.relative_to(sphinx_ext.ROOT).as_posix() for p in sphinx_ext.ROOT.glob("chapters/*.ipynb")}
+    listed = {p.relative_to(book.ROOT).as_posix() for p in book.book_notebooks()}
+    on_disk = {p.relative_to(book.ROOT).as_posix() for p in book.ROOT.glob("chapters/*.ipynb")}
     assert on_disk <= listed
     assert {"intro.ipynb", "reproduce.ipynb"} <= listed
 
@@ -56,27 +56,27 @@ def test_the_build_passes_the_configured_timeout_to_the_executor(monkeypatch):
         seen[path.name] = timeout
         return "{}"
 
-    monkeypatch.setattr(sphinx_ext, "execute_notebook", record)
-    monkeypatch.setattr(sphinx_ext, "_EXECUTED", {})
-    monkeypatch.delenv(sphinx_ext.EXECUTION_CACHE, raising=False)
+    monkeypatch.setattr(execution, "execute_notebook", record)
+    monkeypatch.setattr(execution, "_EXECUTED", {})
+    monkeypatch.delenv(execution.EXECUTION_CACHE, raising=False)
     app = SimpleNamespace(config=SimpleNamespace(cnsaudit_execute=True, nb_execution_timeout=7), srcdir="/book")
     env = SimpleNamespace(doc2path=lambda d: f"/book/{d}.md" if d.startswith("page") else f"/book/{d}.ipynb")
-    sphinx_ext._execute_before_reading(app, env, ["a", "b", "page-in-markdown"])
+    execution._execute_before_reading(app, env, ["a", "b", "page-in-markdown"])
     assert seen == {"a.ipynb": 7, "b.ipynb": 7}
 
 
 def test_the_book_config_sets_the_timeout_jupyter_book_passes_on():
     import yaml
 
-    config = yaml.safe_load((sphinx_ext.ROOT / "_config.yml").read_text())
+    config = yaml.safe_load((book.ROOT / "_config.yml").read_text())
     assert isinstance(config["execute"]["timeout"], int) and config["execute"]["timeout"] > 0
 
 
 def test_a_cell_past_the_timeout_stops_the_notebook(tmp_path):
     slow = tmp_path / "slow.ipynb"
     _notebook(slow, "import time\ntime.sleep(60)")
-    with pytest.raises(sphinx_ext.NotebookExecutionError, match=r"timeout \(2 s"):
-        sphinx_ext.execute_notebook(slow, timeout=2)
+    with pytest.raises(execution.NotebookExecutionError, match=r"timeout \(2 s"):
+        execution.execute_notebook(slow, timeout=2)
 
 
 def test_the_execution_cache_key_follows_the_code_and_every_table(tmp_path, data_copy):
@@ -84,29 +84,29 @@ def test_the_execution_cache_key_follows_the_code_and_every_table(tmp_path, data
 
     nb = tmp_path / "page.ipynb"
     _notebook(nb, "1 + 1")
-    key = sphinx_ext.execution_key(nb)
-    assert sphinx_ext.execution_key(nb) == key
+    key = execution.execution_key(nb)
+    assert execution.execution_key(nb) == key
     edit_cell(data_copy / "claims/entrectinib.csv", "claim_id", "ent-26", "reported", "63.7")
-    edited = sphinx_ext.execution_key(nb)
+    edited = execution.execution_key(nb)
     assert edited != key, "a changed table must invalidate every cached execution"
     _notebook(nb, "1 + 2")
-    assert sphinx_ext.execution_key(nb) not in (key, edited)
+    assert execution.execution_key(nb) not in (key, edited)
 
 
 def test_a_cached_execution_is_reused_only_for_the_same_inputs(tmp_path, monkeypatch, data_copy):
     from .conftest import edit_cell
 
     runs = []
-    monkeypatch.setattr(sphinx_ext, "execute_notebook", lambda path, timeout: runs.append(path) or f"run {len(runs)}")
-    monkeypatch.setenv(sphinx_ext.EXECUTION_CACHE, str(tmp_path / "cache"))
+    monkeypatch.setattr(execution, "execute_notebook", lambda path, timeout: runs.append(path) or f"run {len(runs)}")
+    monkeypatch.setenv(execution.EXECUTION_CACHE, str(tmp_path / "cache"))
     nb = tmp_path / "page.ipynb"
     _notebook(nb)
-    assert sphinx_ext.execute_cached(nb, 5) == ("run 1", False)
-    assert sphinx_ext.execute_cached(nb, 5) == ("run 1", True)
+    assert execution.execute_cached(nb, 5) == ("run 1", False)
+    assert execution.execute_cached(nb, 5) == ("run 1", True)
     edit_cell(data_copy / "claims/entrectinib.csv", "claim_id", "ent-26", "reported", "63.7")
-    assert sphinx_ext.execute_cached(nb, 5) == ("run 2", False)
-    monkeypatch.delenv(sphinx_ext.EXECUTION_CACHE)
-    assert sphinx_ext.execute_cached(nb, 5) == ("run 3", False), "without the variable every build executes"
+    assert execution.execute_cached(nb, 5) == ("run 2", False)
+    monkeypatch.delenv(execution.EXECUTION_CACHE)
+    assert execution.execute_cached(nb, 5) == ("run 3", False), "without the variable every build executes"
 
 
 def test_the_set_up_keeps_jsonschemas_iri_grammar_from_loading():

@@ -8,6 +8,8 @@ import pytest
 
 from cnsaudit.claim_table import normalise_units, rows_for
 
+from .teach import no_problems
+
 
 @pytest.mark.parametrize("typed, shown", [
     ("at least 1.0 m2", "at least 1.0 m²"), ("100 mg/m2 twice daily", "100 mg/m² twice daily"),
@@ -26,10 +28,16 @@ def test_every_claim_with_a_unit_shows_it_in_the_guide_says_cell(results, tables
     rows = rows_for(results)
     missing = [f"{c}: {u}" for c, said in zip(rows["claim"], rows["the guide says"])
                if isinstance(u := units.get(c), str) and u and u != "ratio" and u not in said]
-    assert missing == []
+    no_problems(missing, "claims whose 'the guide says' cell leaves out the unit of data/claims/",
+                "the claim table writes the unit from the claim row's 'unit' (cnsaudit/claim_table.py): "
+                "correct the unit in data/claims/, or the claim table")
 
 
 def test_no_cell_keeps_a_unit_spelt_another_way(results):
     rows = rows_for(results)
-    text = " ".join(rows["the guide says"]) + " " + " ".join(rows["the source says"])
-    assert not re.search(r"\bm2\b|degrees C|\buM\b|μM|\d\s%|\d-\d+\s*(?:mL|mg|days|hours|months|half-lives)", text)
+    spelt = re.compile(r"\bm2\b|degrees C|\buM\b|μM|\d\s%|\d-\d+\s*(?:mL|mg|days|hours|months|half-lives)")
+    found = [f"claim {c}: '{m.group(0)}' in {said!r}" for c, g, s in zip(rows["claim"], rows["the guide says"],
+                                                                     rows["the source says"])
+             for said in (g, s) for m in spelt.finditer(said)]
+    no_problems(found, "units spelt another way in the claim tables",
+                "add the spelling to cnsaudit.claim_table.normalise_units, or write the unit one way in data/")
