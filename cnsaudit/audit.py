@@ -342,9 +342,9 @@ def _check_hazard_ratio(f: Finding) -> None:
                               None, recomputed))
 
 
-def _sum_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None:
+def _sum_checks(claims: list[dict], findings: dict[str, Finding]) -> None:
     groups: dict[str, dict[str, list[dict]]] = {}
-    for c in claims.to_dict("records"):
+    for c in claims:
         for member in (_get(c, "sums") or "").split():
             group, role = member.split(":")
             groups.setdefault(group, {"total": [], "part": []})[role].append(c)
@@ -587,11 +587,14 @@ def _check_evidence_behind(f: Finding, groups: scope.Groups, reports: scope.Repo
     f.found(scope.currency(fact, reports))
 
 
-def _compare_group_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None:
-    grouped = claims.dropna(subset=["compare_group"]).groupby("compare_group")
-    for group, members in grouped:
+def _compare_group_checks(claims: list[dict], findings: dict[str, Finding]) -> None:
+    grouped: dict[str, list[dict]] = {}
+    for c in claims:
+        if _get(c, "compare_group"):
+            grouped.setdefault(c["compare_group"], []).append(c)
+    for group, members in sorted(grouped.items()):
         conditions = {}
-        for c in members.to_dict("records"):
+        for c in members:
             fact = findings[c["claim_id"]].fact
             conditions[c["claim_id"]] = (fact.get("drug"), _get(fact, "species"),
                                          _get(fact, "steady_state"))
@@ -735,7 +738,8 @@ def audit_findings(tables: Tables, rules: pd.DataFrame | None = None,
     rules = rules if rules is not None else _rules_in_force()
     instructions = _instructions_in_force()
     findings: dict[str, Finding] = {}
-    for c in tables.claims.to_dict("records"):
+    records = tables.claims.to_dict("records")
+    for c in records:
         f = Finding(claim=c, fact=dict(facts[c["fact_id"]]), cite=cite)
         _check_source(f, search_log.count(c["claim_id"], c["fact_id"]), derivations.get(c["fact_id"]))
         _check_label_version(f, rules)
@@ -750,9 +754,9 @@ def audit_findings(tables: Tables, rules: pd.DataFrame | None = None,
         _check_hazard_ratio(f)
         _check_small_numbers(f)
         findings[c["claim_id"]] = f
-    _sum_checks(tables.claims, findings)
+    _sum_checks(records, findings)
     _row_size_checks(tables.claims, findings)
-    _compare_group_checks(tables.claims, findings)
+    _compare_group_checks(records, findings)
     return list(findings.values())
 
 
