@@ -1,0 +1,214 @@
+"""An HTML table (a pandas DataFrame or Styler as a notebook shows it) set as a LaTeX longtable.
+
+The PDF edition would otherwise print such an output as its ``text/plain`` dump: fixed-width text
+that wraps mid-row. The HTML form carries the same cells with their structure, so the LaTeX build
+reads it back (``html.parser``, no third-party parser) and typesets it: header rows merged column
+by column, spanned cells spread over the grid, column widths shared by content, text wrapped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from .latex_output import escape
+
+# A long token may break after these characters (paths, ranges, lists written without spaces).
+_BREAK_AFTER = re.compile(r"([/_\-.:=,;|)])(?=\S)")
+_LONG_TOKEN = 14
+
+
+@dataclass
+class _Cell:
+    text: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+    header: bool = False
+
+
+@dataclass
+class _Table:
+    head: list[list[_Cell]] = field(default_factory=list)
+    body: list[list[_Cell]] = field(default_factory=list)
+
+
+class _Reader(HTMLParser):
+    """The first table of a piece of HTML: rows of cells, header rows apart."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.table: _Table | None = None
+        self.depth = 0  # nested tables are read as text of their cell
+        self.section = "body"
+        self.row: list[_Cell] | None = None
+        self.cell: _Cell | None = None
+        self.skip = 0  # inside <style> or <script>
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("style", "script"):
+            self.skip += 1
+        elif tag == "table":
+            self.depth += 1
+            if self.depth == 1 and self.table is None:
+                self.table = _Table()
+        elif self.depth != 1 or self.table is None or self.done:
+            return
+        elif tag == "thead":
+            self.section = "head"
+        elif tag == "tbody":
+            self.section = "body"
+        elif tag == "tr":
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = _Cell(colspan=_span(attrs.get("colspan")), rowspan=_span(attrs.get("rowspan")),
+                              header=tag == "th")
+        elif tag == "br" and self.cell is not None:
+            self.cell.text += " "
+
+    @property
+    def done(self) -> bool:
+        return getattr(self, "_done", False)
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self.skip = max(0, self.skip - 1)
+        elif tag == "table":
+            self.depth -= 1
+            if self.depth == 0 and self.table is not None:
+                self._done = True
+        elif self.depth != 1 or self.table is None or self.done:
+            return
+        elif tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.cell.text = " ".join(self.cell.text.split())
+            self.row.append(self.cell)
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            (self.table.head if self.section == "head" else self.table.body).append(self.row)
+            self.row = None
+        elif tag == "thead":
+            self.section = "body"
+
+    def handle_data(self, data):
+        if self.cell is not None and not self.skip:
+            self.cell.text += data
+
+
+def _span(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _grid(rows: list[list[_Cell]]) -> list[list[str]]:
+    """Rows of cells with spans as a rectangular grid of texts: a cell spanning columns stands in
+    the first of them, one spanning rows in its first row (pandas prints a repeated index once)."""
+    grid: list[list[str | None]] = []
+    pending: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(rows):
+        line: list[str | None] = []
+        cells = iter(row)
+        c = 0
+        while True:
+            if (r, c) in pending:
+                line.append(pending.pop((r, c)))
+                c += 1
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            line.append(cell.text)
+            line.extend("" for _ in range(cell.colspan - 1))
+            for down in range(1, cell.rowspan):
+                for across in range(cell.colspan):
+                    pending[(r + down, c + across)] = ""
+            c += cell.colspan
+        while (r, c) in pending:  # spans reaching past the row's own cells
+            line.append(pending.pop((r, c)))
+            c += 1
+        grid.append(line)
+    width = max((len(line) for line in grid), default=0)
+    return [[t or "" for t in line] + [""] * (width - len(line)) for line in grid]
+
+
+def _header(head: list[list[str]], width: int) -> list[str]:
+    """Several header rows (column levels, then the index names) merged into one per column."""
+    merged = []
+    for c in range(width):
+        words: list[str] = []
+        for line in head:
+            text = line[c] if c < len(line) else ""
+            if text and (not words or words[-1] != text):
+                words.append(text)
+        merged.append(" ".join(words))
+    return merged
+
+
+def _cell(text: str) -> str:
+    """A cell's text escaped, with break points inside long tokens."""
+    out = []
+    for token in re.split(r"(\s+)", text):
+        latex = escape(token)
+        if len(token) > _LONG_TOKEN:
+            latex = _BREAK_AFTER.sub(r"\1\\allowbreak{}", latex)
+        out.append(latex)
+    return "".join(out)
+
+
+def _widths(columns: list[list[str]]) -> list[float]:
+    """Each column's share of the line: by its longest entry, capped, never below its longest
+    word (so that a narrow column still holds its words)."""
+    weights = []
+    for texts in columns:
+        longest = max((len(t) for t in texts), default=1)
+        word = max((len(w) for t in texts for w in t.split()), default=1)
+        weights.append(max(3, min(word, _LONG_TOKEN), min(longest, 45)))
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def column_spec(shares: list[float]) -> str:
+    """Wrapped, left-aligned columns whose widths, with their padding, fill the line exactly."""
+    return "".join(rf">{{\raggedright\arraybackslash}}p{{\dimexpr {s:.3f}\linewidth-2\tabcolsep\relax}}"
+                   for s in shares)
+
+
+def latex_longtable(header: list[str], rows: list[list[str]]) -> str:
+    """Texts as a booktabs longtable that repeats its header on each page."""
+    columns = [[h] + [r[c] for r in rows] for c, h in enumerate(header)]
+    shares = _widths(columns)
+    size = "\\small" if len(header) <= 5 else "\\footnotesize"
+    head = " & ".join(rf"\textbf{{{_cell(h)}}}" for h in header) + r" \\"
+    body = "\n".join(" & ".join(_cell(t) for t in row) + r" \\" for row in rows)
+    return "\n".join([
+        "{" + size, r"\setlength{\tabcolsep}{3pt}", r"\setlength{\LTpre}{4pt}\setlength{\LTpost}{8pt}",
+        rf"\begin{{longtable}}{{{column_spec(shares)}}}",
+        r"\toprule", head, r"\midrule", r"\endfirsthead",
+        r"\toprule", head, r"\midrule", r"\endhead",
+        r"\bottomrule", r"\endlastfoot",
+        body,
+        r"\end{longtable}", "}", ""])
+
+
+def html_table_to_latex(html: str) -> str | None:
+    """The first table of `html` as a LaTeX longtable, or None when there is no table in it."""
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
+    table = reader.table
+    if table is None or not (table.head or table.body):
+        return None
+    head, body = table.head, table.body
+    if not head and body and all(c.header for c in body[0]):
+        head, body = body[:1], body[1:]
+    grid = _grid(head + body)
+    width = max((len(line) for line in grid), default=0)
+    if width == 0:
+        return None
+    header = _header(grid[:len(head)], width)
+    rows = grid[len(head):]
+    # A column empty from top to bottom (pandas' blank corner over an unnamed index) is dropped.
+    keep = [c for c in range(width) if header[c] or any(r[c] for r in rows)]
+    return latex_longtable([header[c] for c in keep], [[r[c] for c in keep] for r in rows])
