@@ -25,7 +25,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .latex_output import LATEX_MIME, escape
-from .latex_tables import html_table_to_latex
+from .latex_tables import fit_tables, html_table_to_latex
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +62,7 @@ class PrintEdition(SphinxPostTransform):
         for bundle in list(self.document.findall(lambda n: _is(n, "mime_bundle"))):
             self._typeset(bundle)
         self._number()
-        self._index_claims()
+        self._refit()
 
     @staticmethod
     def _typeset(bundle) -> None:
@@ -92,16 +92,17 @@ class PrintEdition(SphinxPostTransform):
             mark = rf"\def\the{_COUNTERS[kind]}{{{shown}}}"
             node.parent.insert(node.parent.index(node), nodes.raw(mark, mark, format="latex"))
 
-    def _index_claims(self) -> None:
+    def _refit(self) -> None:
+        """Tables of the package's own LaTeX forms fitted to the line; claim rows indexed."""
         from .latex_index import index_claim_rows
 
         for raw in list(self.document.findall(nodes.raw)):
             if raw.get("format") != "latex":
                 continue
             text = raw.astext()
-            indexed = index_claim_rows(text)
-            if indexed != text:
-                raw.replace_self(nodes.raw(indexed, indexed, format="latex", classes=raw.get("classes", [])))
+            fitted = index_claim_rows(fit_tables(text))
+            if fitted != text:
+                raw.replace_self(nodes.raw(fitted, fitted, format="latex", classes=raw.get("classes", [])))
 
 
 # --- the title page ----------------------------------------------------------------------------
