@@ -54,7 +54,7 @@ def html_numbers(html_dir: Path) -> dict[str, str]:
 def measure(latex_dir: Path, text: str | None = None, html_dir: Path | None = None) -> dict:
     """Every measurement of one build, for a report: code, dumps, overfull boxes, wrap marks,
     numbering agreement."""
-    stem = next(latex_dir.glob("*.tex")).stem
+    stem = next(p.stem for p in sorted(latex_dir.glob("*.tex")) if p.with_suffix(".log").is_file())
     tex = (latex_dir / f"{stem}.tex").read_text(encoding="utf-8")
     log = (latex_dir / f"{stem}.log").read_text(encoding="latin-1")
     cells, lines = code_listings(tex)
@@ -76,7 +76,7 @@ if __name__ == "__main__":  # python -m cnsaudit.pdf_check _build/latex [_build/
     import sys
 
     latex = Path(sys.argv[1])
-    pdf = next(latex.glob("*.pdf"))
+    pdf = next(p for p in sorted(latex.glob("*.pdf")) if p.with_suffix(".tex").is_file())
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for key, value in measure(latex, text, Path(sys.argv[2]) if len(sys.argv) > 2 else None).items():
         print(f"{key}: {value}")
