@@ -40,7 +40,7 @@ EXPECTED = {
     "alc-25": "unverified",     # RECIST and RANO-BM
     "alc-26": "consistent",     # Yang comparison
     "alc-27": "consistent",     # China (Yang 2025 abstract)
-    "alc-28": "contradicted",   # 311 patients: the number is right, but 146 of them are the ALEX arm, not real-world patients
+    "alc-28": "contradicted",   # 311 patients: right number, but 146 of them are the ALEX arm, not real-world
     "alc-29": "contradicted",   # 146 of the 311 are the ALEX trial arm
     "alc-30": "unverified",     # nine sites
     "alc-31": "unverified",     # rwPFS definition
