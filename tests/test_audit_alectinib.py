@@ -61,14 +61,14 @@ EXPECTED = {
     "alc-46": "contradicted",   # the 2025 study called a pivotal clinical trial
     "alc-47": "consistent",     # uniform brain imaging in all patients
     "alc-48": "caveat",         # "demonstrates" effectiveness: a retrospective study
-    "alc-49": "caveat",         # real-world CNS efficacy "confirms" the trials: settled on a retrospective study (no CNS comparison read)
+    "alc-49": "caveat",         # RWE "confirms" the trials: settled, on a retrospective study
     "alc-50": "caveat",         # a settled design rule for all kinase inhibitors from animal work on alectinib alone
     "alc-51": "caveat",         # guideline recommends alectinib for untreated parenchymal brain metastases, not all
     "alc-52": "unverified",     # may delay radiotherapy
     "alc-53": "unverified",     # basis of the Level III recommendation
     "alc-54": "unverified",     # MRI or CT: modality not in the abstract
     "alc-55": "caveat",         # CNS activity in patients "rooted in" molecular properties: settled, on mouse work
-    "alc-56": "unverified",     # P-gp carries many drugs out of the brain: no transporter study read
+    "alc-56": "consistent",     # P-gp carries many drugs out across the barrier (Löscher and Potschka 2005)
     "alc-57": "consistent",     # leptomeningeal metastasis a grave complication (Pan et al. 2018)
     "alc-58": "caveat",         # CNS a common site for all ALK-positive NSCLC: Kodama speaks of patients on crizotinib
 }
