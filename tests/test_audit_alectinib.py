@@ -41,7 +41,7 @@ EXPECTED = {
     "alc-25": "unverified",     # RECIST and RANO-BM
     "alc-26": "consistent",     # Yang comparison
     "alc-27": "consistent",     # China (Yang 2025 abstract)
-    "alc-28": "consistent",     # 311 patients
+    "alc-28": "contradicted",   # 311 patients: right number, but 146 of them are the ALEX arm, not real-world
     "alc-29": "contradicted",   # 146 of the 311 are the ALEX trial arm
     "alc-30": "unverified",     # nine sites
     "alc-31": "unverified",     # rwPFS definition
@@ -53,7 +53,7 @@ EXPECTED = {
     "alc-37": "consistent",     # guideline names alectinib for LM
     "alc-38": "unverified",     # Level III not found
     "alc-39": "consistent",     # takeaway on upfront alectinib
-    "alc-40": "consistent",     # effective CNS concentrations: high brain-to-plasma ratio (rat)
+    "alc-40": "caveat",         # effective CNS concentrations in patients: a high brain-to-plasma ratio in rats
     "alc-41": "consistent",     # ALEX is phase III
     "alc-42": "consistent",     # longer time to CNS progression with baseline CNS metastases too
     "alc-43": "contradicted",   # table 1 heads the real-world comparator "crizotinib": it was crizotinib then alectinib
@@ -61,13 +61,17 @@ EXPECTED = {
     "alc-45": "unverified",     # IC-ORR as a shrinkage rate: not defined in the abstract
     "alc-46": "contradicted",   # the 2025 study called a pivotal clinical trial
     "alc-47": "consistent",     # uniform brain imaging in all patients
-    "alc-48": "consistent",     # effective in routine practice
-    "alc-49": "unverified",     # real-world CNS efficacy "confirms" the trials: no CNS comparison read
-    "alc-50": "unverified",     # a design rule for all inhibitors: no source draws it (Kodama: alectinib only)
-    "alc-51": "consistent",     # guideline recommends alectinib for brain metastases
+    "alc-48": "caveat",         # "demonstrates" effectiveness: a retrospective study
+    "alc-49": "caveat",         # RWE "confirms" the trials: settled, on a retrospective study
+    "alc-50": "caveat",         # a settled design rule for all kinase inhibitors from animal work on alectinib alone
+    "alc-51": "caveat",         # guideline recommends alectinib for untreated parenchymal brain metastases, not all
     "alc-52": "unverified",     # may delay radiotherapy
     "alc-53": "unverified",     # basis of the Level III recommendation
     "alc-54": "unverified",     # MRI or CT: modality not in the abstract
+    "alc-55": "caveat",         # CNS activity in patients "rooted in" molecular properties: settled, on mouse work
+    "alc-56": "consistent",     # P-gp carries many drugs out across the barrier (Löscher and Potschka 2005)
+    "alc-57": "consistent",     # leptomeningeal metastasis a grave complication (Pan et al. 2018)
+    "alc-58": "caveat",         # CNS a common site for all ALK-positive NSCLC: Kodama speaks of patients on crizotinib
 }
 
 
@@ -245,3 +249,31 @@ def test_the_n_printed_beside_a_rate_is_checked_against_it(results, data_copy):
     assert "rests on single-digit counts: 9/11" in reason
     edit_cell(data_copy / "claims/alectinib.csv", "claim_id", "alc-18", "n", "12")
     assert verdict_of("alc-18") == "inconsistent"
+
+
+@pytest.mark.parametrize("table, key_col, key, column, value, claim_id, before, after", [
+    # Group: the guideline recommends alectinib for untreated parenchymal brain metastases; stated for
+    # that group, the guide's claim is no longer wider than its evidence.
+    ("claims/alectinib.csv", "claim_id", "alc-51", "population",
+     "ALK-positive NSCLC with untreated parenchymal brain metastases", "alc-51", "caveat", "consistent"),
+    # Group: Yang's 311 patients include the ALEX arm; stated for all of them, the count is theirs.
+    ("claims/alectinib.csv", "claim_id", "alc-28", "population",
+     "Yang 2025: real-world and ALEX alectinib-arm patients", "alc-28", "contradicted", "consistent"),
+    # Species: a brain-to-plasma ratio measured in patients would carry a statement about patients.
+    ("evidence/alectinib.csv", "fact_id", "alc-brain-plasma", "species", "human", "alc-40", "caveat", "consistent"),
+    # Strength: the same retrospective evidence behind a hedged statement raises no caveat.
+    ("claims/alectinib.csv", "claim_id", "alc-48", "strength", "", "alc-48", "caveat", "consistent"),
+    # Group: Kodama et al. speak of patients on crizotinib; a guide stating it for them says no more.
+    ("claims/alectinib.csv", "claim_id", "alc-58", "population", "ALK-positive NSCLC treated with crizotinib",
+     "alc-58", "caveat", "consistent"),
+    # End point: progression-free survival is not time to CNS progression.
+    ("claims/alectinib.csv", "claim_id", "alc-08", "endpoint", "time to CNS progression", "alc-08",
+     "consistent", "contradicted"),
+    # Assessor: the PFS hazard ratio is investigator-assessed, not independently reviewed.
+    ("claims/alectinib.csv", "claim_id", "alc-08", "assessor", "independent central review", "alc-08",
+     "consistent", "contradicted"),
+])
+def test_the_evidence_rules_follow_one_cell(data_copy, table, key_col, key, column, value, claim_id, before, after):
+    assert verdict_of(claim_id) == before
+    edit_cell(data_copy / table, key_col, key, column, value)
+    assert verdict_of(claim_id) == after
