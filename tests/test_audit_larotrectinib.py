@@ -24,8 +24,8 @@ EXPECTED = {
     "lar-07": "contradicted",  # 73% "CNS metastases at baseline": the matching SNO cohort prints 71% (as lar-46)
     "lar-08": "consistent",    # selective TRKA/B/C inhibitor
     "lar-09": "consistent",    # 2018 label 12.1: constitutively active oncogenic driver
-    "lar-10": "caveat",        # Doz 2022: no new safety signals, in primary CNS tumours only; the guide says CNS tumours
-    "lar-11": "caveat",        # mostly grade 1 or 2: Hong 2019 prints it for adults of a phase I trial, not the guide's patients
+    "lar-10": "caveat",        # Doz 2022: no new safety signals, primary CNS tumours only
+    "lar-11": "caveat",        # mostly grade 1 or 2: Hong 2019, adults of a phase I trial only
     "lar-12": "consistent",    # the label Highlights list the same nine reactions
     "lar-13": "contradicted",  # the label names other neurologic reactions (entrectinib wording)
     # The November 2023 label keeps these three for reactions other than liver-test abnormalities.
