@@ -20,13 +20,13 @@ EXPECTED = {
     "lar-02": "consistent",    # 100 mg BID at BSA >= 1.0
     "lar-03": "consistent",    # 100 mg/m2 BID below 1.0, for children as the guide says
     "lar-04": "consistent",    # with or without food
-    "lar-05": "unverified",    # 36% primary CNS: the 2019 release was not found again (sheet only)
-    "lar-06": "consistent",    # 60% brain metastases
+    "lar-05": "caveat",        # 36% primary CNS: not found again (sheet only), and Doz et al. report the cohort later
+    "lar-06": "caveat",        # 60% of 5 with brain metastases, reported again with 14 patients (ESMO 2020)
     "lar-07": "contradicted",  # 73% "CNS metastases at baseline": the matching SNO cohort prints 71% (as lar-46)
     "lar-08": "consistent",    # selective TRKA/B/C inhibitor
     "lar-09": "consistent",    # 2018 label 12.1: constitutively active oncogenic driver
-    "lar-10": "consistent",    # Doz 2022: no new safety signals
-    "lar-11": "consistent",    # mostly grade 1 or 2 (Hong 2019: predominantly grade 1, adults)
+    "lar-10": "caveat",        # Doz 2022: no new safety signals, primary CNS tumours only
+    "lar-11": "caveat",        # mostly grade 1 or 2: Hong 2019, adults of a phase I trial only
     "lar-12": "consistent",    # the label Highlights list the same nine reactions
     "lar-13": "contradicted",  # the label names other neurologic reactions (entrectinib wording)
     # The November 2023 label keeps these three for reactions other than liver-test abnormalities.
@@ -52,12 +52,13 @@ EXPECTED = {
     "lar-33": "consistent",
     "lar-34": "consistent",    # Child-Pugh B/C halve the starting dose
     "lar-35": "consistent",    # Child-Pugh A none
-    "lar-36": "unverified",    # table 2 row 1 ORR 36%: the 2019 release was not found again
-    "lar-37": "unverified",    # 14% = 2/14 by the sheet only
-    "lar-38": "unverified",    # 21% = 3/14 by the sheet only
-    "lar-39": "unverified",    # 64% by the sheet only
-    "lar-40": "unverified",    # 0% by the sheet only
-    "lar-41": "consistent",    # row 2 ORR 60% = 3/5
+    "lar-36": "caveat",        # table 2 row 1 ORR 36%: not found again; the cohort was reported again in July 2020
+    "lar-37": "caveat",        # 14% = 2/14 by the sheet only; the July 2020 categories supersede them
+    "lar-38": "caveat",        # 21% = 3/14 by the sheet only; superseded likewise
+    "lar-39": "caveat",        # 64% by the sheet only; superseded likewise
+    "lar-40": "caveat",        # 0% by the sheet only; superseded likewise
+    "lar-41": "caveat",        # row 2 ORR 60% = 3/5, superseded by the 14 patients of the ESMO 2020 release
+    # Row 2's categories: no later report prints categories for the group (the ESMO release gives the rate).
     "lar-42": "unverified",    # CR dash: the release with the categories was not found again
     "lar-43": "unverified",    # PR 60% = 3/5 by the sheet only
     "lar-44": "unverified",    # SD 40% by the sheet only
@@ -76,7 +77,8 @@ EXPECTED = {
     "lar-57": "consistent",    # inhibits TRK fusion proteins (EU SmPC 5.1)
     "lar-58": "unverified",    # heparinised paired blood: no protocol found
     "lar-59": "unverified",    # LC-MS/MS: no protocol found
-    "lar-60": "unverified",    # CSF to total plasma ratio: no protocol found
+    "lar-60": "caveat",        # CSF to total plasma ratio: the wrong reference (no protocol found either)
+    "lar-61": "caveat",        # effective in CNS metastases, stated as shown, backed first by primary CNS tumours
 }
 
 
@@ -124,10 +126,16 @@ def test_primary_counts_are_compared_as_percentages(data_copy):
 
 
 def test_a_figure_from_the_sheet_alone_is_unverified_and_says_so(results, data_copy):
-    # The 2019 primary-CNS figures come from the starting sheet; no source read prints them.
-    row = results.set_index("claim_id").loc["lar-37"]
+    # The SNO 2020 categories come from the starting sheet; no source read prints them, and no later
+    # report of the cohort prints categories either.
+    row = results.set_index("claim_id").loc["lar-47"]
     assert row["verdict"] == "unverified" and row["status"] == "sheet_only"
     assert "could not be found again" in row["reason"] and "the search log" in row["reason"]
+    # The 2019 primary-CNS figures come from the sheet too, but the audit established that the
+    # cohort was reported again later: that outranks what could not be read, which is still said.
+    row = results.set_index("claim_id").loc["lar-37"]
+    assert row["verdict"] == "caveat" and row["status"] == "sheet_only"
+    assert "could not be found again" in row["reason"] and "a later report of the same patients" in row["reason"]
     # Found again in a source, the figure is compared as printed (and the later cut-off follows).
     read_again(data_copy, "lar-pcns-cr")
     assert verdict_of("lar-37") == "caveat"
@@ -156,8 +164,8 @@ def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, va
 
 def test_categories_that_do_not_add_up_make_the_row_inconsistent(data_copy):
     # Had the guide printed 74% stable disease, its own row (14 + 21 + 74 + 0) would no longer add
-    # up to 100, whatever the source prints.
-    assert verdict_of("lar-39") == "unverified"
+    # up to 100, whatever the source prints (and whatever later report supersedes it).
+    assert verdict_of("lar-39") == "caveat"
     edit_cell(data_copy / CLAIMS, "claim_id", "lar-39", "reported", "74")
     assert verdict_of("lar-39") == "inconsistent"
     assert verdict_of("lar-37") == "inconsistent"
@@ -202,12 +210,12 @@ def test_printed_rate_rows_reproduce_printed_intervals(tables):
     row = report.printed_rate_row(tables.evidence, "early cut", "lar-bm-orr", derived=True)
     assert (row["k/n"], row["printed 95% CI"]) == ("3/5", "not printed")
     row = report.printed_rate_row(tables.evidence, "ESMO", "lar-esmo-lung-bm-orr", derived=True)
-    assert (row["k/n"], row["printed 95% CI"], row["cut-off"]) == ("4/7", "not printed", "not printed")
+    assert (row["k/n"], row["printed 95% CI"], row["cut-off"]) == ("4/7", "not printed", "2019-07")
 
 
 @pytest.mark.parametrize("fact_id, claim_id", [
     ("lar-fusion-driver-label", "lar-09"),
-    ("lar-safety-cns", "lar-10"),
+    ("lar-ae-common", "lar-12"),
     ("lar-inh-effect", "lar-25"),
 ])
 def test_a_found_statement_unread_again_is_unverified(data_copy, fact_id, claim_id):
@@ -218,6 +226,19 @@ def test_a_found_statement_unread_again_is_unverified(data_copy, fact_id, claim_
     row = audit.run(data.load()).set_index("claim_id").loc[claim_id]
     assert row["verdict"] == "unverified"
     assert "only an abstract or excerpt" in row["reason"] and "the search log" in row["reason"]
+
+
+def test_a_narrower_evidence_outranks_a_statement_unread_again(data_copy):
+    # Doz et al. report no new safety signals in primary CNS tumours; the guide says it of every CNS
+    # tumour, metastases included. Unread, the claim keeps that established caveat and says both.
+    assert verdict_of("lar-10") == "caveat"
+    unread(data_copy / EVIDENCE, "lar-safety-cns")
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-10"]
+    assert row["verdict"] == "caveat"
+    assert "only an abstract or excerpt" in row["reason"] and "a wider group" in row["reason"]
+    # Stated for primary CNS tumours, as the source shows it, the claim would be unverified alone.
+    edit_cell(data_copy / CLAIMS, "claim_id", "lar-10", "population", "TRK fusion-positive primary CNS tumours")
+    assert verdict_of("lar-10") == "unverified"
 
 
 def test_the_neurologic_list_is_compared_with_the_label(data_copy):
@@ -280,15 +301,53 @@ def test_a_rule_left_out_is_an_omission_and_a_rule_stated_is_a_contradiction(dat
     ("lar-pcns-cr", "lar-37"), ("lar-pcns-pr", "lar-38"), ("lar-pcns-sd", "lar-39"), ("lar-pcns-pd", "lar-40"),
 ])
 def test_every_figure_of_a_superseded_cohort_gets_the_currency_check(data_copy, fact_id, claim_id):
-    # Each response category of the 2019 primary-CNS cohort belongs to the series that Doz et al.
-    # followed to a later, larger cut-off; unlinked from it, the figure would stand as consistent.
+    # Each response category of the 2019 primary-CNS cohort is of the group that Doz et al. (and the
+    # ASCO 2021 abstract, category by category) reported at a later, larger cut-off. The group
+    # decides, whatever the series label; a figure of no group and no series would stand as consistent.
     # (The 2019 figures come from the starting sheet alone; put back as printed, they show the check.)
     read_again(data_copy, "lar-pcns-orr", fact_id)
     row = audit.run(data.load()).set_index("claim_id").loc[claim_id]
     assert row["verdict"] == "caveat"
-    assert "newer data than the 2019-06 cut-off: objective response rate 30% (n=33" in row["reason"]
+    assert "a later report of the same patients than the 2019-06 cut-off" in row["reason"]
+    # The later report of the same end point supersedes: the July 2020 categories, not the rate.
+    assert "patients (n=33, cut-off 2020-07, " in row["reason"] and "perreault" in row["reason"].lower()
+    assert "objective response rate 30%" not in row["reason"]
     edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "series", "")
+    assert verdict_of(claim_id) == "caveat"
+    edit_cell(data_copy / EVIDENCE, "fact_id", fact_id, "population", "")
     assert verdict_of(claim_id) == "consistent"
+
+
+def test_the_brain_metastasis_row_is_superseded_by_the_same_group_under_another_label(data_copy):
+    # Row 2's 60% of 5 (ASCO 2019) and the ESMO 2020 release's 71% of 14 carry no common series:
+    # the group alone makes the later report supersede the earlier one (issue 17, item 3).
+    facts = data.load().evidence.set_index("fact_id")
+    assert facts.loc["lar-bm-orr", "series"] != facts.loc["lar-esmo-bm-orr", "series"]
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-41"]
+    assert row["verdict"] == "caveat"
+    assert "objective response rate 71% (n=14, cut-off 2019-07, " in row["reason"]
+    # Had the release reported only the lung cancers among them, row 2 would stand as reproduced.
+    edit_cell(data_copy / EVIDENCE, "fact_id", "lar-esmo-bm-orr", "population",
+              "TRK fusion lung cancer with CNS metastases")
+    assert verdict_of("lar-41") == "consistent"
+
+
+def test_a_csf_ratio_to_total_plasma_is_a_caveat_whatever_was_read(data_copy):
+    # No larotrectinib CSF protocol was found, but the measure the guide uses is known to be the
+    # wrong one: that outranks what could not be read.
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-60"]
+    assert row["verdict"] == "caveat" and row["status"] == "no_source"
+    assert "no primary source identified" in row["reason"]
+    edit_cell(data_copy / CLAIMS, "claim_id", "lar-60", "measure", "CSF to unbound plasma")
+    assert verdict_of("lar-60") == "unverified"
+
+
+def test_efficacy_in_cns_metastases_backed_by_primary_cns_tumours_is_a_caveat(data_copy):
+    # lar-61: stated as shown for CNS metastases, backed first by the primary-CNS cohort.
+    row = audit.run(data.load()).set_index("claim_id").loc["lar-61"]
+    assert row["verdict"] == "caveat"
+    assert "the guide states it for TRK fusion cancer with CNS metastases" in row["reason"]
+    assert "the guide states it as settled" in row["reason"]
 
 
 def test_one_guide_figure_is_compared_with_one_primary(tables):
@@ -311,9 +370,10 @@ def test_a_derived_remainder_says_its_sum_and_its_small_counts(data_copy):
         f.write("lar-bm-pd,remainder,lar-bm-orr lar-bm-pr lar-bm-sd,"
                 "the patients less the responses and stable disease\n")
     reason = audit.run(data.load()).set_index("claim_id").loc["lar-45", "reason"]
-    assert reason.startswith("not printed; the only value that fits the printed figures is 0 of 5: 5 − 3 − 2 = 0")
+    assert "not printed; the only value that fits the printed figures is 0 of 5: 5 − 3 − 2 = 0" in reason
     assert "rests on single-digit counts: 0/5" in reason
-    # Were two partial responses printed, the remainder (5 − 2 − 2 = 1) would contradict 0%.
+    # Were two partial responses printed, the remainder (5 − 2 − 2 = 1) would contradict 0%. (The
+    # ESMO 2020 release reports the group's response rate again, not its categories.)
     assert verdict_of("lar-45") == "consistent"
     edit_cell(data_copy / EVIDENCE, "fact_id", "lar-bm-pr", "value", "2")
     assert verdict_of("lar-45") == "contradicted"
@@ -343,6 +403,16 @@ def test_the_november_2023_liver_rule_decides_the_withhold_claims(data_copy, rul
 
 
 def test_a_paediatric_rule_written_for_every_age_would_match_the_guide(data_copy):
+    # The guide's column is for every patient below 1.0 m²; the label's fact is for children.
+    assert verdict_of("lar-23") == "caveat"
+    edit_cell(data_copy / EVIDENCE, "fact_id", "lar-red3-lt1", "population",
+              "patients with a body-surface area below 1.0 m2")
+    assert verdict_of("lar-23") == "consistent"
+
+
+def test_a_paediatric_rule_of_a_claim_naming_no_group_follows_the_label_version(data_copy):
+    # With no group on the claim, the label version's own age limit still makes the caveat.
+    edit_cell(data_copy / CLAIMS, "claim_id", "lar-23", "population", "")
     assert verdict_of("lar-23") == "caveat"
     _edit_rule(data_copy, "us-2023", "reduction3-lt1", "age_group", "any")
     assert verdict_of("lar-23") == "consistent"
