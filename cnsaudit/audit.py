@@ -7,12 +7,17 @@ the verdict follows from the checks, so changing a number in `data/` changes the
 
 Verdicts, strongest first:
 
-- ``contradicted``: the primary source prints something else (value, n, interval, conditions).
+- ``contradicted``: the primary source prints something else (value, n, interval, conditions, end
+  point, group), or a figure is given for a group the source did not report it for.
 - ``inconsistent``: the guide's own figures do not agree (rounding, granularity, sums, intervals).
+- ``caveat``: the audit established a limit the guide leaves out: the evidence is narrower than the
+  statement (a part of the group, animals or cells for patients, some drugs of a class, a design
+  that cannot settle it), the measure is the wrong one, a later report of the same patients exists,
+  or the conditions differ. It outranks ``unverified``: a problem established from what was read is
+  shown even where the figure itself was not read, and the reason still says what was not read.
 - ``unverified``: no source read prints the figure, so only internal checks could be run; the reason
   says which case holds (not in the full text read, only an abstract or excerpt read, no primary
   source identified, or derivable but not pinned down) and how many searches were made.
-- ``caveat``: reproduced, but the primary source qualifies it in a way the guide leaves out.
 - ``consistent``: reproduced. A figure no source prints but that is the only value the printed
   figures allow (a derivation in data/derivations.csv, recomputed here) counts as reproduced; its
   reason says "not printed" and its evidence status stays ``derived``.
@@ -24,18 +29,20 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import derive, dosing, label_versions, stats
+from . import derive, dosing, label_versions, scope, stats, wording
 from .data import Tables
 from .printed import parse, same_figure
 from .schema import STATUS_MEANING
 
-VERDICTS = ("consistent", "caveat", "unverified", "inconsistent", "contradicted")
-# Which verdict each kind of failed check leads to, strongest first.
-_PRECEDENCE = ("contradicted", "inconsistent", "unverified", "caveat")
+VERDICTS = ("consistent", "unverified", "caveat", "inconsistent", "contradicted")
+# Which verdict each kind of failed check leads to, strongest first. A problem the audit established
+# from what it read (a caveat or worse) outranks what it could not read; the reason and the evidence
+# status still say what was not read.
+_PRECEDENCE = ("contradicted", "inconsistent", "caveat", "unverified")
 
 COLUMNS = ["claim_id", "guide", "location", "claim", "reported", "recomputed", "primary",
            "verdict", "checks", "reason", "drug", "quantity", "fact_id", "ref", "status", "finding",
-           "label_version"]
+           "label_version", "explanation"]
 
 
 @dataclass
@@ -52,6 +59,8 @@ class Check:
     # The match holds only if the printed figure was rounded twice (stats.TWICE): accepted, and
     # said in the reason (see `said`).
     rounded_twice: bool = False
+    # What an evidence check found, as fields (cnsaudit.scope); the words come from cnsaudit.wording.
+    fields: dict | None = None
 
 
 # The words for a match that needs rounding twice, written here once: the reason, the checks
@@ -91,6 +100,8 @@ class Finding:
     def reason(self) -> str:
         verdict = self.verdict
         parts = [said(c) for c in self.checks if c.effect == verdict]
+        # What could not be read is said whatever outranks it.
+        parts += [said(c) for c in self.checks if c.effect == "unverified" and verdict != "unverified"]
         if verdict in ("unverified", "consistent", "caveat"):
             parts += [said(c) for c in self.checks if c.passed and not c.quiet]
         # A match that needs rounding twice is said whatever the verdict.
@@ -100,6 +111,19 @@ class Finding:
             parts.append(note)
         parts += [said(c) for c in self.checks if c.info and said(c) not in parts]
         return "; ".join(parts) if parts else "reproduced"
+
+    def found(self, found: scope.Found | None) -> None:
+        """Record what an evidence check found; a pass stays out of the one-line reason."""
+        if found is not None:
+            self.checks.append(Check(found.kind, found.passed, wording.say(found.kind, found.fields),
+                                     found.effect, quiet=found.passed, fields=found.fields))
+
+    @property
+    def explanation(self) -> str:
+        """What the verdict means for a reader, from the fields of the checks that decided it."""
+        verdict = self.verdict
+        return " ".join(wording.explain(c.name, c.fields) for c in self.checks
+                        if c.effect == verdict and c.fields is not None)
 
     def inform(self, name: str, detail: str, rounded_twice: bool = False) -> None:
         """Context for the reader that decides nothing (shown in the reason whatever the verdict)."""
@@ -487,9 +511,7 @@ def _check_interval_and_p(f: Finding) -> None:
 
 def _check_conditions(f: Finding) -> None:
     c, fact = f.claim, f.fact
-    a, b = _get(c, "species"), _get(fact, "species")
-    if a and b:
-        f.add("species", a == b, f"guide {a}, {fact['ref']} {b}", "contradicted", quiet=True)
+    f.found(scope.species(c, fact))
     a, b = _get(c, "steady_state"), _get(fact, "steady_state")
     stated = a in ("yes", "no")
     if stated and b in ("yes", "no"):
@@ -500,32 +522,18 @@ def _check_conditions(f: Finding) -> None:
               "caveat")
 
 
-def _series_index(evidence: pd.DataFrame) -> dict[str, list[dict]]:
-    """Printed facts with a cut-off, by series, earliest first (built once per audit)."""
-    index: dict[str, list[dict]] = {}
-    for r in evidence.to_dict("records"):
-        if _get(r, "series") and _get(r, "cutoff") and r["status"] == "printed":
-            index.setdefault(r["series"], []).append(r)
-    for rows in index.values():
-        rows.sort(key=lambda r: r["cutoff"])
-    return index
-
-
-def _check_currency(f: Finding, series_index: dict[str, list[dict]]) -> None:
-    fact = f.fact
-    series, cutoff = _get(fact, "series"), _get(fact, "cutoff")
-    if not series or not cutoff or fact["status"] != "printed":
-        return
-    later = [r for r in series_index.get(series, []) if r["cutoff"] > cutoff]
-    if not later:
-        f.add("currency", True, f"no later cut-off than {cutoff} found", None, quiet=True)
-        return
-    # A series is one population followed over cut-offs; a later row may report another measure of
-    # it (for example the response rate where the earlier row gave a response category).
-    newer = "; ".join(f"{'' if r['quantity'] == fact['quantity'] else r['quantity'] + ' '}"
-                      f"{r['value']}{'%' if r['unit'] == '%' else ''} (n={r['n']}, cut-off {r['cutoff']}, {r['ref']})"
-                      for r in later)
-    f.add("currency", False, f"newer data than the {cutoff} cut-off: {newer}", "caveat")
+def _check_evidence_behind(f: Finding, groups: scope.Groups, reports: scope.Reports,
+                           binding: dict[str, dict]) -> None:
+    """Does the evidence cover what the claim states (group, drugs, design, end point, measure), and
+    is it the latest report of its patients? Decided from fields known whatever was read."""
+    c, fact = f.claim, f.fact
+    f.found(scope.population(c, fact, groups))
+    f.found(scope.drug_class(c, fact))
+    f.found(scope.strength(c, fact))
+    f.found(scope.measure(c, binding.get(c["drug"])))
+    for found in scope.endpoint(c, fact):
+        f.found(found)
+    f.found(scope.currency(fact, reports))
 
 
 def _compare_group_checks(claims: pd.DataFrame, findings: dict[str, Finding]) -> None:
@@ -665,7 +673,9 @@ def _instructions_in_force() -> dict[str, dict]:
 
 def audit_findings(tables: Tables, rules: pd.DataFrame | None = None) -> list[Finding]:
     facts = {r["fact_id"]: r for r in tables.evidence.to_dict("records")}
-    series_index = _series_index(tables.evidence)
+    reports = scope.Reports(tables.evidence)
+    groups = scope.Groups(tables.populations)
+    binding = scope.binding_facts(tables.evidence)
 
     search_log = SearchLog(tables.searches)
     derivations = {r["fact_id"]: derivation_of(r["method"], [facts[i] for i in r["inputs"].split()])
@@ -682,7 +692,7 @@ def audit_findings(tables: Tables, rules: pd.DataFrame | None = None) -> list[Fi
         _check_counts(f)
         _check_interval_and_p(f)
         _check_conditions(f)
-        _check_currency(f, series_index)
+        _check_evidence_behind(f, groups, reports, binding)
         _check_percent(f)
         _check_claim_ci(f)
         _check_hazard_ratio(f)
@@ -750,6 +760,7 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
             "status": fact["status"],
             "finding": _get(c, "finding") or "",
             "label_version": f.label_version or "",
+            "explanation": f.explanation,
         })
     return pd.DataFrame(rows, columns=COLUMNS)
 

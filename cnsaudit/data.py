@@ -258,6 +258,16 @@ def _check_populations(populations: pd.DataFrame, evidence: pd.DataFrame,
     return problems
 
 
+def _check_settled(evidence: pd.DataFrame, claims: pd.DataFrame) -> list[Problem]:
+    """A claim stated as settled is judged by the design of the evidence behind it, so its fact
+    must record that design."""
+    designs = dict(zip(evidence["fact_id"], evidence["design"]))
+    return [Problem(r.source_file, r.source_row, "strength",
+                    f"'settled' needs the design of fact {r.fact_id!r} (its `design` in data/evidence/ is empty)")
+            for r in claims.itertuples() if r.strength == "settled" and r.fact_id in designs
+            and (designs[r.fact_id] is None or pd.isna(designs[r.fact_id]))]
+
+
 def _check_quote_guides(guides: pd.DataFrame, quotes: pd.DataFrame) -> list[Problem]:
     known = set(guides["guide"])
     return [Problem(r.source_file, r.source_row, "guide", f"{r.guide!r} is not listed in data/guides.csv")
@@ -446,6 +456,7 @@ def load(folder: Path | None = None, bibfile: Path | None = None) -> Tables:
     problems += _check_to_read(loaded["to_read"], loaded["evidence"], loaded["claims"])
     problems += _check_seeds(loaded["guides"])
     problems += _check_populations(loaded["populations"], loaded["evidence"], loaded["claims"])
+    problems += _check_settled(loaded["evidence"], loaded["claims"])
     if problems:
         raise DataError(problems)
     return Tables(**loaded)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from cnsaudit import data
@@ -84,10 +85,9 @@ def test_bad_cell_is_named_by_file_row_and_column(data_copy, table, key_col, key
 
 def test_missing_column(data_copy):
     path = data_copy / CLAIMS
-    text = path.read_text().replace(",scope\n", "\n", 1)
-    path.write_text("\n".join(line.rsplit(",", 1)[0] if i else line for i, line in enumerate(text.splitlines())) + "\n")
+    pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns="consequence").to_csv(path, index=False)
     error = _error(data_copy)
-    assert "data/claims/entrectinib.csv, column 'scope': required column is missing" in error
+    assert "data/claims/entrectinib.csv, column 'consequence': required column is missing" in error
 
 
 def test_unknown_column(data_copy):
@@ -154,13 +154,12 @@ def test_every_error_is_reported_at_once(data_copy):
     assert "claims/entrectinib.csv" in error and "evidence/entrectinib.csv" in error
 
 
-def test_a_claim_beyond_its_source_must_name_two_different_populations(data_copy):
-    # ent-32 states for many inhibitors what its source shows for one: both populations are data.
+def test_a_population_must_be_listed_in_the_tree_of_groups(data_copy):
+    # The audit compares a claim's group with its fact's through data/populations/; a group missing
+    # there is named with its file, row and column, and with what to do.
     lines = (data_copy / CLAIMS).read_text().splitlines()
     row = next(i for i, line in enumerate(lines) if line.startswith("ent-32,"))
-    edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "population", "")
-    assert (f"data/{CLAIMS}, row {row} (line {row + 1}), column 'population': scope \"wider than the source's "
-            "population\" needs the population of the claim and of fact 'ent-efflux-many'") in _error(data_copy)
-    edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "population", "one inhibitor (repotrectinib), in mice")
-    assert (f"data/{CLAIMS}, row {row} (line {row + 1}), column 'scope': \"wider than the source's population\", "
-            "but the claim and fact 'ent-efflux-many' name the same population") in _error(data_copy)
+    edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "population", "a group nobody listed")
+    assert (f"data/{CLAIMS}, row {row} (line {row + 1}), column 'population': 'a group nobody listed' is not "
+            "a population listed in data/populations/ (add it there, within the group that contains it)"
+            ) in _error(data_copy)

@@ -1,0 +1,118 @@
+"""The words for what the evidence checks found (cnsaudit.scope), written here once.
+
+`say` gives the part of a claim's reason (terse, one clause); `explain` gives one plain sentence of
+what the finding means for a reader. Both take the fields a check recorded and a `cite` function
+that names a source (a BibTeX key in the audit table; a short citation in reader text), so the same
+fields read the same way on the web, in the PDF and at the command line.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+Cite = Callable[[str], str]
+
+
+def _key(ref: str) -> str:
+    return ref
+
+
+def _names(drugs: list[str]) -> str:
+    if not drugs:
+        return "no named drug"
+    return drugs[0] if len(drugs) == 1 else ", ".join(drugs[:-1]) + " and " + drugs[-1]
+
+
+_SPECIES = {"human": "patients", "rat": "rats", "mouse": "mice", "dog": "dogs", "in vitro": "cells in vitro"}
+
+
+def _newer(r: dict, cite: Cite) -> str:
+    unit = "%" if r["unit"] == "%" else (f" {r['unit']}" if r["unit"] else "")
+    parts = [f"{r['quantity']} {r['value']}{unit}"]
+    if r["n"]:
+        parts.append(f"n={r['n']}")
+    if r["cutoff"]:
+        parts.append(f"cut-off {r['cutoff']}")
+    return f"{parts[0]} ({', '.join(parts[1:] + [cite(r['ref'])])})"
+
+
+def say(kind: str, f: dict, cite: Cite = _key) -> str:
+    """The clause of the reason for one check."""
+    if kind == "population":
+        if f["relation"] == "same":
+            return f"{cite(f['ref'])} shows it for the group the guide names ({f['fact_group']})"
+        if f["relation"] == "wider":
+            return (f"{cite(f['ref'])} shows it for {f['fact_group']} only; the guide states it for "
+                    f"{f['claim_group']}, a wider group")
+        if f["relation"] == "narrower":
+            return (f"{cite(f['ref'])} gives it for {f['fact_group']} as a whole; the guide gives it for "
+                    f"{f['claim_group']}, a part of that group")
+        return f"{cite(f['ref'])} shows it for {f['fact_group']}; the guide states it for {f['claim_group']}"
+    if kind == "species":
+        if f["claim_species"] == f["fact_species"]:
+            return f"{cite(f['ref'])} studied {_SPECIES[f['fact_species']]}, as the guide says"
+        if f.get("extrapolated"):
+            return (f"{cite(f['ref'])} studied {_SPECIES[f['fact_species']]} only; the guide states it "
+                    "for patients")
+        return (f"the guide says {_SPECIES[f['claim_species']]}; {cite(f['ref'])} studied "
+                f"{_SPECIES[f['fact_species']]}")
+    if kind == "drug class":
+        return (f"{cite(f['ref'])} studied {_names(f['studied'])}; the guide states it for all "
+                f"{f['drug_class']}")
+    if kind == "strength":
+        return (f"the guide states it as settled; the evidence behind it is a {f['design']} "
+                f"({cite(f['ref'])})")
+    if kind == "measure":
+        if "bound" not in f:
+            return ("the measure divides by the total plasma concentration; penetration is judged "
+                    "against the unbound concentration")
+        return (f"the measure divides by the total plasma concentration of a drug {f['bound']}% bound "
+                f"to plasma proteins ({cite(f['bound_ref'])}); penetration is judged against the "
+                "unbound concentration")
+    if kind == "end point":
+        if f["claim_endpoint"] == f["fact_endpoint"]:
+            return f"same end point ({f['fact_endpoint']})"
+        return f"the guide gives it as {f['claim_endpoint']}; {cite(f['ref'])} prints it for {f['fact_endpoint']}"
+    if kind == "assessor":
+        if f["claim_assessor"] == f["fact_assessor"]:
+            return f"assessed by {f['fact_assessor']}, as the guide says"
+        return f"the guide says {f['claim_assessor']}; {cite(f['ref'])} reports {f['fact_assessor']} assessment"
+    if kind == "currency":
+        if not f["newer"]:
+            return "no later report of the same patients found"
+        when = f"the {f['cutoff']} cut-off" if f["cutoff"] else f"the report of {cite(f['ref'])}"
+        return f"a later report of the same patients than {when}: " + "; ".join(_newer(r, cite) for r in f["newer"])
+    raise KeyError(kind)
+
+
+def explain(kind: str, f: dict, cite: Cite = _key) -> str:
+    """What a failed check means for a reader, in one sentence."""
+    if kind == "population":
+        if f["relation"] == "wider":
+            return (f"The evidence covers {f['fact_group']}; a reader should not assume it holds for "
+                    f"all {f['claim_group']}.")
+        return (f"The source's result belongs to {f['fact_group']}, not to {f['claim_group']}; it should "
+                "not be quoted for that group.")
+    if kind == "species":
+        if f.get("extrapolated"):
+            return (f"This was shown in {_SPECIES[f['fact_species']]}; whether it happens in patients "
+                    "has not been shown by the source.")
+        return f"The source studied {_SPECIES[f['fact_species']]}, not {_SPECIES[f['claim_species']]}."
+    if kind == "drug class":
+        return (f"Only {_names(f['studied'])} were studied; the finding may not hold for other "
+                f"{f['drug_class']}.")
+    if kind == "strength":
+        return (f"The evidence is a {f['design']}, which cannot settle the question the way the guide "
+                "says it does.")
+    if kind == "measure":
+        return ("A ratio to total plasma concentration understates how much unbound drug reaches the CSF "
+                "for a protein-bound drug; compare against unbound plasma instead.")
+    if kind == "end point":
+        return (f"The figure is {f['fact_endpoint']}, not {f['claim_endpoint']}; the two measure different "
+                "things and should not be compared or pooled.")
+    if kind == "assessor":
+        return (f"The source reports {f['fact_assessor']} assessment, not {f['claim_assessor']}; the two "
+                "often differ.")
+    if kind == "currency":
+        return "A later report of the same patients exists; quote its figures rather than the earlier ones."
+    raise KeyError(kind)
