@@ -127,7 +127,7 @@ def test_the_verdict_follows_the_data(data_copy, edits, claim_id, verdict):
     # Fuse and colleagues' cells, were they the guide's whole group, would leave nothing to qualify.
     ([(CLAIMS, "claim_id", "res-09", "population", "TPM3-NTRK1 G595R mutant cells")], "res-09", "consistent"),
     # The rarity stated for solid tumours only would be what the database shows.
-    ([(CLAIMS, "claim_id", "res-20", "population", "patients with solid tumours")], "res-20", "consistent"),
+    ([(CLAIMS, "claim_id", "res-20", "population", "patients with solid tumours of any type")], "res-20", "consistent"),
     # A claim about the resistant cells stated for a whole class of drugs that the study did not cover.
     ([(CLAIMS, "claim_id", "res-14", "drug_class", "TRK inhibitors")], "res-14", "caveat"),
     # Put as settled, a name read in a cell study is qualified by the design behind it.
