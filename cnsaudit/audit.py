@@ -26,13 +26,15 @@ Verdicts, strongest first:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 
-from . import derive, dosing, label_versions, scope, stats, wording
+from . import derive, dosing, label_versions, schema, scope, stats, wording
 from .data import Tables
 from .printed import parse, same_figure
 from .schema import STATUS_MEANING
+from .short_cite import verb
 
 VERDICTS = ("consistent", "unverified", "caveat", "inconsistent", "contradicted")
 # Which verdict each kind of failed check leads to, strongest first. A problem the audit established
@@ -42,7 +44,7 @@ _PRECEDENCE = ("contradicted", "inconsistent", "caveat", "unverified")
 
 COLUMNS = ["claim_id", "guide", "location", "claim", "reported", "recomputed", "primary",
            "verdict", "checks", "reason", "drug", "quantity", "fact_id", "ref", "status", "finding",
-           "label_version", "explanation"]
+           "label_version", "consequence", "consequence_rank", "explanation", "headline"]
 
 
 @dataclass
@@ -81,6 +83,9 @@ class Finding:
     fact: dict
     checks: list[Check] = field(default_factory=list)
     label_version: str | None = None  # the dose-rule label version the verdict rests on, if any
+    # How a source is named in the words: its BibTeX key by default (the audit table, the CLI);
+    # the book passes short citations ("Fischer et al. 2020").
+    cite: Callable[[str], str] = str
 
     def add(self, name, passed, detail, effect_if_failed, recomputed=None, quiet=False, rounded_twice=False):
         effect = None if passed else effect_if_failed
@@ -112,18 +117,45 @@ class Finding:
         parts += [said(c) for c in self.checks if c.info and said(c) not in parts]
         return "; ".join(parts) if parts else "reproduced"
 
+    def source(self, singular_verb: str) -> str:
+        """The fact's source named, with the verb agreeing: 'Bayer 2019 prints', 'Fischer et al. 2020 print'."""
+        name = self.cite(self.fact["ref"])
+        return f"{name} {verb(name, singular_verb)}"
+
     def found(self, found: scope.Found | None) -> None:
         """Record what an evidence check found; a pass stays out of the one-line reason."""
         if found is not None:
-            self.checks.append(Check(found.kind, found.passed, wording.say(found.kind, found.fields),
+            self.checks.append(Check(found.kind, found.passed, wording.say(found.kind, found.fields, self.cite),
                                      found.effect, quiet=found.passed, fields=found.fields))
 
     @property
     def explanation(self) -> str:
         """What the verdict means for a reader, from the fields of the checks that decided it."""
+        return " ".join(self.meanings)
+
+    @property
+    def headline(self) -> str:
+        """The first thing the verdict means, within wording.HEADLINE_WORDS words."""
+        first = next((c for c in self.checks if c.effect == self.verdict), None)
+        if first is None or not self.meanings:
+            return ""
+        if first.fields is None:
+            return self.meanings[0]
+        return wording.explain(first.name, first.fields, self.cite, short=True)
+
+    @property
+    def meanings(self) -> list[str]:
+        """One sentence per distinct thing the deciding checks mean for a reader, first check first."""
         verdict = self.verdict
-        return " ".join(wording.explain(c.name, c.fields) for c in self.checks
-                        if c.effect == verdict and c.fields is not None)
+        said: list[str] = []
+        for c in self.checks:
+            if c.effect != verdict:
+                continue
+            text = (wording.explain(c.name, c.fields, self.cite) if c.fields is not None
+                    else wording.meaning(c.name, c.effect))
+            if text and text not in said:
+                said.append(text)
+        return said
 
     def inform(self, name: str, detail: str, rounded_twice: bool = False) -> None:
         """Context for the reader that decides nothing (shown in the reason whatever the verdict)."""
@@ -194,13 +226,13 @@ def _counts_behind(f: Finding) -> list[tuple[int, int, str]]:
     if fact["status"] == "printed":
         fn, fk = _int(fact, "n"), _int(fact, "k")
         if _get(fact, "unit") == "patients" and fn:
-            found.append((int(fact["value"]), fn, f"printed by {fact['ref']}"))
+            found.append((int(fact["value"]), fn, f"printed by {f.cite(fact['ref'])}"))
         elif fn is not None and fk is not None:
-            found.append((fk, fn, f"printed by {fact['ref']}"))
+            found.append((fk, fn, f"printed by {f.cite(fact['ref'])}"))
         elif fn is not None and n is None:
             ks = stats.compatible_numerators(c["reported"], fn)
             if len(ks) == 1:
-                found.append((ks[0], fn, f"derived from the n of {fact['ref']}"))
+                found.append((ks[0], fn, f"derived from the n of {f.cite(fact['ref'])}"))
     return found
 
 
@@ -357,25 +389,25 @@ def _check_source(f: Finding, searches: int = 0, derivation: Derivation | None =
     fact = f.fact
     status = fact["status"]
     if status == "printed":
-        f.add("source", True, f"{fact['ref']} prints {fact['value']}", None, quiet=True)
+        f.add("source", True, f"{f.source('prints')} {fact['value']}", None, quiet=True)
     elif status == "derived" and derivation is not None:
         _check_derivation(f, derivation, searches)
     elif status == "derived":
-        f.add("source", False, f"{fact['ref']} does not print it; it can only be derived "
+        f.add("source", False, f"{f.source('does')} not print it; it can only be derived "
               f"({_get(fact, 'note') or 'see chapter'}){_searched(searches)}", "unverified")
     elif status == "not_in_full_text":
-        f.add("source", False, f"not in the full text read of {fact['ref']} "
+        f.add("source", False, f"not in the full text read of {f.cite(fact['ref'])} "
               f"({fact['source_location']}){_searched(searches)}", "unverified")
     elif status == "abstract_only":
-        f.add("source", False, f"only an abstract or excerpt of {fact['ref']} was read "
+        f.add("source", False, f"only an abstract or excerpt of {f.cite(fact['ref'])} was read "
               f"({fact['source_location']}); the figure may be in the full text{_searched(searches)}",
               "unverified")
     elif status == "sheet_only":
         f.add("source", False, f"the figure comes from the starting sheet and could not be found again in "
-              f"{fact['ref']} or another source read ({fact['source_location']}){_searched(searches)}",
+              f"{f.cite(fact['ref'])} or another source read ({fact['source_location']}){_searched(searches)}",
               "unverified")
     else:  # no_source
-        f.add("source", False, f"no primary source identified; read: {fact['ref']} "
+        f.add("source", False, f"no primary source identified; read: {f.cite(fact['ref'])} "
               f"({fact['source_location']}){_searched(searches)}", "unverified")
 
 
@@ -396,13 +428,13 @@ def _count(fact: dict) -> int:
     return int(fact["value"]) if _get(fact, "unit") == "patients" else int(fact["k"])
 
 
-def derivation_of(method: str, inputs: list[dict]) -> Derivation:
+def derivation_of(method: str, inputs: list[dict], cite=str) -> Derivation:
     """Recompute a derived fact from the printed facts it rests on (data/derivations.csv)."""
     if method == "denominator":
         pct, group = inputs
         bound = int(group["value"]) if _get(group, "unit") == "patients" else int(group["n"])
         found = derive.denominators_within(pct["value"], bound)
-        how = (f"{pct['value']}% ({pct['ref']}) within {bound} patients: "
+        how = (f"{pct['value']}% ({cite(pct['ref'])}) within {bound} patients: "
                + (", ".join(f"{k}/{n}" for k, n in found) or "no fraction"))
         cut = derive.denominators_by_truncation(pct["value"], bound)
         if cut != found:  # the answer depends on how the primary shortened its percentages
@@ -427,7 +459,7 @@ def _check_derivation(f: Finding, d: Derivation, searches: int) -> None:
     """A figure not printed but computed from printed ones: the only value the printed figures
     allow is as good as printed (consistent, or contradicted if the guide gives another); where
     several values fit, or none, it stays unverified."""
-    c, ref = f.claim, f.fact["ref"]
+    c = f.claim
     upto = f" (searched up to n = {d.bound})" if d.bound is not None else ""
     if len(d.fits) == 1:
         value, of = d.fits[0]
@@ -446,7 +478,7 @@ def _check_derivation(f: Finding, d: Derivation, searches: int) -> None:
                      f"{lo:.1f}–{hi:.1f}%)")
         return
     many = f"{len(d.fits)} values fit" if d.fits else "no value fits"
-    f.add("derivation", False, f"{ref} does not print it, and {many} the printed figures{upto}: {d.how}"
+    f.add("derivation", False, f"{f.source('does')} not print it, and {many} the printed figures{upto}: {d.how}"
           f"{_searched(searches)}", "unverified")
 
 
@@ -461,7 +493,7 @@ def _check_value(f: Finding) -> None:
         k, n = int(fact["value"]), _int(fact, "n")
         rules = stats.rounds_to(stats.percent(k, n), c["reported"])
         ok = bool(rules)
-        f.add("value", ok, f"{fact['ref']} prints {k} of {n} ({_fmt_pct(k, n)}), "
+        f.add("value", ok, f"{f.source('prints')} {k} of {n} ({_fmt_pct(k, n)}), "
               f"{'which rounds to' if ok else 'not'} the guide's {c['reported']}%", "contradicted",
               f"{_fmt_pct(k, n)} (primary count)", rounded_twice=stats.only_twice(rules))
         return
@@ -470,11 +502,11 @@ def _check_value(f: Finding) -> None:
     if not ok and _get(c, "scope") == "heading only":
         # The heading names the case, but the text states no rule for it: an omission.
         f.add("value", ok, f"the guide's heading names this case but its text gives no rule for it, "
-              f"only another case's ({c['reported']}); {fact['ref']} gives {fact['value']} "
+              f"only another case's ({c['reported']}); {f.source('gives')} {fact['value']} "
               "(left out, not contradicted)", "caveat")
         return
-    f.add("value", ok, f"guide {c['reported']}, {fact['ref']} {fact['value']}"
-          if not ok else f"{fact['ref']} prints {fact['value']}", "contradicted")
+    f.add("value", ok, f"the guide prints {c['reported']}, while {f.source('prints')} {fact['value']}"
+          if not ok else f"{f.source('prints')} {fact['value']}", "contradicted")
 
 
 def _check_counts(f: Finding) -> None:
@@ -482,15 +514,16 @@ def _check_counts(f: Finding) -> None:
     for key, label in (("n", "n"), ("k", "k")):
         a, b = _int(c, key), _int(fact, key)
         if a is not None and b is not None:
-            f.add(label, a == b, f"guide {label}={a}, {fact['ref']} {label}={b}", "contradicted")
+            f.add(label, a == b, f"the guide gives {label}={a}, while {f.source('gives')} {label}={b}",
+                  "contradicted")
     # A percentage with no n in the guide must still be attainable for the primary's n.
     if (c["value_type"] == "percent" and _int(c, "n") is None and _int(fact, "n") is not None
             and _int(fact, "k") is None):
         n = _int(fact, "n")
         ks = stats.compatible_numerators(c["reported"], n)
         f.add("granularity (primary n)", bool(ks),
-              f"{c['reported']}% fits n={n} ({fact['ref']}) only as k = {_list(ks)} (derived)"
-              if ks else f"no whole number of the {n} patients in {fact['ref']} gives {c['reported']}%",
+              f"{c['reported']}% fits n={n} ({f.cite(fact['ref'])}) only as k = {_list(ks)} (derived)"
+              if ks else f"no whole number of the {n} patients in {f.source('gives')} {c['reported']}%",
               "contradicted", ", ".join(_fmt_pct(k, n) for k in ks) + " (derived)" if ks else None,
               rounded_twice=_all_twice(c["reported"], n, ks))
 
@@ -502,11 +535,12 @@ def _check_interval_and_p(f: Finding) -> None:
     if _get(c, "ci_low") is not None and _get(fact, "ci_low") is not None:
         ok = (same_figure(parse(c["ci_low"]), parse(fact["ci_low"]))
               and same_figure(parse(c["ci_high"]), parse(fact["ci_high"])))
-        f.add("interval vs primary", ok, f"guide CI {c['ci_low']}–{c['ci_high']}, {fact['ref']} "
-              f"{fact['ci_low']}–{fact['ci_high']}", "contradicted")
+        f.add("interval vs primary", ok, f"the guide's CI is {c['ci_low']}–{c['ci_high']}, while "
+              f"{f.source('prints')} {fact['ci_low']}–{fact['ci_high']}", "contradicted")
     if _get(c, "p") is not None and _get(fact, "p") is not None:
         ok = same_figure(parse(c["p"]), parse(fact["p"]))
-        f.add("p vs primary", ok, f"guide p {c['p']}, {fact['ref']} p {fact['p']}", "contradicted")
+        f.add("p vs primary", ok, f"the guide prints p {c['p']}, while {f.source('prints')} p {fact['p']}",
+              "contradicted")
 
 
 def _check_conditions(f: Finding) -> None:
@@ -515,11 +549,12 @@ def _check_conditions(f: Finding) -> None:
     a, b = _get(c, "steady_state"), _get(fact, "steady_state")
     stated = a in ("yes", "no")
     if stated and b in ("yes", "no"):
-        f.add("steady state", a == b, f"guide steady state: {a}; {fact['ref']}: {b}", "contradicted",
+        f.add("steady state", a == b, f"the guide says steady state was{'' if a == 'yes' else ' not'} reached, "
+              f"while {f.source('says')} it was{'' if b == 'yes' else ' not'}", "contradicted",
               quiet=True)
     elif b == "no":
-        f.add("steady state", False, f"{fact['ref']} measured it before steady state; the guide does not say so",
-              "caveat")
+        f.add("steady state", False, f"{f.cite(fact['ref'])} measured it before steady state; the guide does not "
+              "say so", "caveat")
 
 
 def _check_evidence_behind(f: Finding, groups: scope.Groups, reports: scope.Reports,
@@ -671,20 +706,21 @@ def _instructions_in_force() -> dict[str, dict]:
 # --- the audit ---------------------------------------------------------------------------------
 
 
-def audit_findings(tables: Tables, rules: pd.DataFrame | None = None) -> list[Finding]:
+def audit_findings(tables: Tables, rules: pd.DataFrame | None = None,
+                   cite: Callable[[str], str] = str) -> list[Finding]:
     facts = {r["fact_id"]: r for r in tables.evidence.to_dict("records")}
     reports = scope.Reports(tables.evidence)
     groups = scope.Groups(tables.populations)
     binding = scope.binding_facts(tables.evidence)
 
     search_log = SearchLog(tables.searches)
-    derivations = {r["fact_id"]: derivation_of(r["method"], [facts[i] for i in r["inputs"].split()])
+    derivations = {r["fact_id"]: derivation_of(r["method"], [facts[i] for i in r["inputs"].split()], cite)
                    for r in tables.derivations.to_dict("records")}
     rules = rules if rules is not None else _rules_in_force()
     instructions = _instructions_in_force()
     findings: dict[str, Finding] = {}
     for c in tables.claims.to_dict("records"):
-        f = Finding(claim=c, fact=dict(facts[c["fact_id"]]))
+        f = Finding(claim=c, fact=dict(facts[c["fact_id"]]), cite=cite)
         _check_source(f, search_log.count(c["claim_id"], c["fact_id"]), derivations.get(c["fact_id"]))
         _check_label_version(f, rules)
         if not _check_instruction(f, rules, instructions, search_log.count(c["claim_id"], c["fact_id"])):
@@ -721,15 +757,17 @@ def _reported(c: dict) -> str:
     return text
 
 
-def _primary(fact: dict) -> str:
+def _primary(fact: dict, cite: Callable[[str], str] = str) -> str:
+    if fact["status"] == "derived":
+        return f"not printed; derived from figures printed in {cite(fact['ref'])}"
     if fact["status"] != "printed":
-        return f"{STATUS_MEANING[fact['status']]} ({fact['ref']})"
+        return f"{STATUS_MEANING[fact['status']]} ({cite(fact['ref'])})"
     text = _with_unit(fact["value"], _get(fact, "unit"))
     if _get(fact, "ci_low") is not None:
         text += f" ({fact['ci_level']}% CI {fact['ci_low']}–{fact['ci_high']})"
     if _get(fact, "n") is not None:
         text += f", n={fact['n']}"
-    return f"{text} (printed, {fact['ref']})"
+    return f"{text}, printed in {cite(fact['ref'])}"
 
 
 def _outcome(check: Check) -> str:
@@ -749,7 +787,7 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
             "claim": c["claim"],
             "reported": _reported(c),
             "recomputed": "; ".join(ch.recomputed for ch in f.checks if ch.recomputed) or "",
-            "primary": _primary(fact),
+            "primary": _primary(fact, f.cite),
             "verdict": f.verdict,
             "checks": "; ".join(f"{ch.name}: {_outcome(ch)}" for ch in f.checks),
             "reason": f.reason,
@@ -760,7 +798,12 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
             "status": fact["status"],
             "finding": _get(c, "finding") or "",
             "label_version": f.label_version or "",
+            "consequence": c["consequence"],
+            # 1 = the most consequential kind of claim (schema.CONSEQUENCES).
+            "consequence_rank": schema.CONSEQUENCES.index(c["consequence"]) + 1,
             "explanation": f.explanation,
+            # The first thing it means, alone: the landing page's sentence.
+            "headline": f.headline,
         })
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -779,10 +822,19 @@ def errors(results: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def run(tables: Tables | None = None) -> pd.DataFrame:
-    """Load (and validate) the data unless given, audit every claim, return one row per claim."""
+def run_for_readers(tables: Tables | None = None) -> pd.DataFrame:
+    """The audit with every source named by its short citation ("Fischer et al. 2020"): what the
+    book, its downloads and the command line show (the `ref` column keeps the BibTeX key)."""
+    from .short_cite import cite
+
+    return run(tables, cite=cite)
+
+
+def run(tables: Tables | None = None, cite: Callable[[str], str] = str) -> pd.DataFrame:
+    """Load (and validate) the data unless given, audit every claim, return one row per claim; `cite`
+    names each source in the words (its key unless given)."""
     if tables is None:
         from .data import load
 
         tables = load()
-    return to_frame(audit_findings(tables))
+    return to_frame(audit_findings(tables, cite=cite))

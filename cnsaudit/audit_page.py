@@ -14,7 +14,7 @@ import pandas as pd
 from . import audit, citation
 from .audit import VERDICTS
 from .claim_table import ClaimTable
-from .findings import short_citations
+from .short_cite import short_citations
 from .latex_output import escape, longtable
 from .cli import render
 from .data import Tables

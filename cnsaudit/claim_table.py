@@ -18,7 +18,6 @@ import re
 
 import pandas as pd
 
-from .findings import plain, short_citations
 from .latex_output import escape as _latex_escape
 from .latex_output import longtable
 
@@ -54,33 +53,10 @@ def _with_unit(claim: str, reported: str, unit: str | None) -> str:
     return normalise_units(said)
 
 
-def _primary_words(primary: str, cites: dict[str, str]) -> str:
-    """'63% (95% CI 25–91) (printed, drilon2022lung)' -> '63% (95% CI 25–91), printed in Drilon et al. 2022'."""
-    m = re.match(r"^(.*?)\s*\((printed|derived|not found)(?:,\s*|\s+in\s+|\s*\()?([^()]*)\)?\)?$", primary or "")
-    if not m:
-        return plain(primary or "—", cites)
-    value, status, ref = m.group(1).strip(), m.group(2), m.group(3).strip(" ()")
-    source = cites.get(ref, plain(ref, cites)) if ref else ""
-    if status == "not found" or not value:
-        return f"not found in {source}" if source else "not found"
-    return f"{value}, {status} in {source}" if source else f"{value} ({status})"
-
-
-_GUIDE_VS_SOURCE = re.compile(r"^guide (?P<guide>.+?), (?P<key>[a-z][a-z0-9]+) (?P<source>.+)$")
-
-
-def readable_reason(reason: str, cites: dict[str, str]) -> str:
-    """The audit's reason in sentences: 'guide 73, drilon2022lung 63' reads 'the guide prints 73;
-    Drilon et al. 2022 print 63'; bibliography keys become short citations."""
-    parts = []
-    # A reader finds the searches on the claims audit page, under "What was read, and what was searched".
-    reason = re.sub(r"(search(?:es)?) recorded in the search log", r"\1 in the audit's search log", reason or "")
-    for part in reason.split("; "):
-        m = _GUIDE_VS_SOURCE.match(part)
-        if m and m.group("key") in cites:
-            part = f"the guide prints {m.group('guide')}, {cites[m.group('key')]} prints {m.group('source')}"
-        parts.append(plain(part, cites))
-    return "; ".join(p for p in parts if p) or "—"
+def _why(reason: str, explanation: str) -> str:
+    """The reason the engine wrote, then what it means for a reader where the verdict is not a pass."""
+    reason = reason or "—"
+    return f"{reason}. {explanation}" if explanation else reason
 
 
 def _said_in(reported: str, claim: str) -> bool:
@@ -105,22 +81,37 @@ def _units(audit: pd.DataFrame) -> list[str | None]:
 
 
 def rows_for(audit: pd.DataFrame) -> pd.DataFrame:
-    """The reader's columns for these audit rows, sources named in words."""
-    cites = short_citations()
+    """The reader's columns for these audit rows (an audit run for readers, which names sources in
+    words): what the guide says, what the source says, and why, then what it means."""
     return pd.DataFrame({
         "claim": audit["claim_id"].to_numpy(),
         "verdict": audit["verdict"].to_numpy(),
         "the guide says": [_with_unit(c, r, u) for c, r, u in
                            zip(audit["claim"], audit["reported"], _units(audit))],
-        "the source says": [normalise_units(_primary_words(p, cites)) for p in audit["primary"]],
-        "why": [readable_reason(r, cites) for r in audit["reason"]],
+        "the source says": [normalise_units(p) or "—" for p in audit["primary"]],
+        "why": [_why(r, e) for r, e in zip(audit["reason"], audit.get("explanation", [""] * len(audit)))],
     })
+
+
+def _linked(text: str, ref: str | None) -> str:
+    """A cell's text, escaped, with the source's name made a link to its DOI, PubMed record or address."""
+    from .short_cite import cite
+    from .worklist import address
+
+    escaped = html.escape(text)
+    where = address(ref) if ref else None
+    name = html.escape(cite(ref)) if ref else ""
+    if not where or not name or name not in escaped:
+        return escaped
+    return escaped.replace(name, f'<a class="source-link" href="{html.escape(where)}">{name}</a>', 1)
 
 
 class ClaimTable:
     def __init__(self, audit: pd.DataFrame, anchors: bool = False, caption: str | None = None,
                  cite=None):
-        self.rows = rows_for(audit.reset_index(drop=True) if "claim_id" in audit else audit.reset_index())
+        audit = audit.reset_index(drop=True) if "claim_id" in audit else audit.reset_index()
+        self.rows = rows_for(audit)
+        self.refs = list(audit["ref"]) if "ref" in audit else [None] * len(audit)
         self.anchors = anchors
         self.caption = caption
         self.cite = cite  # claim id -> BibTeX text, offered on the audit page
@@ -130,7 +121,7 @@ class ClaimTable:
         if self.caption:
             out.append(f"<caption>{html.escape(self.caption)}</caption>")
         out.append("<thead><tr>" + "".join(f"<th>{c}</th>" for c in COLUMNS) + "</tr></thead><tbody>")
-        for r in self.rows.itertuples(index=False):
+        for r, ref in zip(self.rows.itertuples(index=False), self.refs):
             claim_id = html.escape(r[0])
             ident = f' id="claim-{claim_id}"' if self.anchors else ""
             first = f'<a href="#claim-{claim_id}">{claim_id}</a>' if self.anchors else claim_id
@@ -138,7 +129,7 @@ class ClaimTable:
                 first += ('<details class="claim-cite"><summary>cite</summary>'
                           f"<pre>{html.escape(self.cite(r[0]))}</pre></details>")
             cells = [first, f'<span class="verdict-badge verdict-{html.escape(r[1])}">{html.escape(r[1])}</span>']
-            cells += [html.escape(v) for v in r[2:]]
+            cells += [html.escape(r[2]), _linked(r[3], ref), _linked(r[4], ref)]
             out.append(f"<tr{ident}>" + "".join(
                 f'<td data-label="{label}">{cell}</td>' for label, cell in zip(COLUMNS, cells)) + "</tr>")
         out.append("</tbody></table>")

@@ -1,26 +1,28 @@
-"""The book's findings, first: every claim that fails or carries a caveat, as one plain sentence,
-grouped by guide and ordered by clinical consequence, each linked to its row on the audit page.
+"""The book's findings, first: every error and every caveat across the guides, most consequential
+first, each as one plain sentence linked to its row on the audit page.
 
-Everything here is computed from the audit; nothing is typed. The order of consequence is a rule
-over each claim's fields (what it quantifies and where the guide prints it), so a new claim falls
-into its group by itself.
+Everything here is computed from an audit run for readers (sources named in words, each verdict's
+meaning written by cnsaudit.wording); nothing is typed and nothing rewrites the engine's words.
+Cells that fail for one root cause (one `finding` id) are one finding, so an error is counted once.
+Order: failures (contradicted, inconsistent) before caveats; within each, by the claim's consequence
+(data/claims/ `consequence`), then by the book's order of guides.
 """
 
 from __future__ import annotations
 
 import html
-import re
-from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from .data import Tables, bib_file
+from .data import Tables
 from .schema import CONSEQUENCES
+from .short_cite import short_citations  # noqa: F401  (the name pages and tests import from here)
 
 SHOWN = ("contradicted", "inconsistent", "caveat")
+FAILING = ("contradicted", "inconsistent")
 # Most consequential first (each claim's `consequence` in data/claims/, see schema.CONSEQUENCES).
 GROUPS = CONSEQUENCES
+MAX_WORDS = 30
 
 
 def consequence(claim: pd.Series) -> str:
@@ -28,118 +30,87 @@ def consequence(claim: pd.Series) -> str:
     return claim["consequence"]
 
 
-@lru_cache(maxsize=4)
-def short_citations(path: Path | None = None) -> dict[str, str]:
-    """'Fischer et al. 2020' for every key of the bibliography (a corporate author as written)."""
-    from pybtex.database import parse_file
-
-    entries = parse_file(str(path or bib_file()), "bibtex").entries
-    out = {}
-    for key, entry in entries.items():
-        people = entry.persons.get("author", [])
-        year = entry.fields.get("year", "")
-        if not people:
-            name = entry.fields.get("organization") or entry.fields.get("publisher") or key
-        else:
-            first = people[0]
-            name = " ".join(first.last_names) or str(first)
-            named = [p for p in people if str(p) != "others"]
-            if len(people) > 1:
-                name += " et al."
-            elif not named:
-                name = key
-        out[key] = f"{name.replace('{', '').replace('}', '')} {year}".strip()
-    return out
+def sentence(claim: str, headline: str) -> str:
+    """The claim and the first thing its verdict means, in at most MAX_WORDS words; the meaning alone
+    where both would be longer."""
+    both = f"{claim.rstrip('.')}: {headline[:1].lower()}{headline[1:]}"
+    return both if len(both.split()) <= MAX_WORDS else headline
 
 
-def plain(text: str, cites: dict[str, str]) -> str:
-    """Text with every bibliography key replaced by its short citation."""
-    if not text:
-        return text
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(cites, key=len, reverse=True))) + r")\b")
-    text = pattern.sub(lambda m: cites[m.group(1)], text)
-    return agree(text)
-
-
-def agree(text: str) -> str:
-    """'Drilon et al. 2021 prints' reads as English once the verb agrees with the authors."""
-    return _PLURAL_VERB.sub(lambda m: f"{m.group(1)} {_PLURAL[m.group(2)]}", text)
-
-
-_PLURAL = {"prints": "print", "shows": "show", "does": "do", "says": "say", "gives": "give"}
-_PLURAL_VERB = re.compile(r"(\bet al\. \d{4}[a-z]?|\b\w+ and \w+ \d{4}[a-z]?) (" + "|".join(_PLURAL) + r")\b")
-
-
-def _primary_value(primary: str) -> str:
-    """'63% (95% CI 25–91) (printed, drilon2022lung)' -> '63% (95% CI 25–91)'."""
-    return re.sub(r"\s*\((?:printed|derived|not found)[^()]*\)$", "", primary or "").strip()
-
-
-def sentence(row: pd.Series, cites: dict[str, str]) -> str:
-    claim = row["claim"].rstrip(".")
-    if row["verdict"] == "contradicted":
-        source = cites.get(row["ref"], row["ref"])
-        return agree(f"{claim}: the guide prints {row['reported']}; {source} prints {_primary_value(row['primary'])}.")
-    return f"{claim}: {plain(row['reason'], cites)}."
+def guide_names(tables: Tables) -> dict[str, str]:
+    """Each guide by its title and publisher, as the reader would look for it."""
+    titles = tables.quotes[tables.quotes["kind"] == "title"].set_index("guide")["text"]
+    return {r.guide: f"{titles.get(r.guide, r.topic)} ({r.publisher}, {r.published[:4]})"
+            for r in tables.guides.itertuples()}
 
 
 def findings(audit: pd.DataFrame, tables: Tables) -> pd.DataFrame:
-    """One row per failing or qualified claim: guide, group, verdict and its sentence, in reading
-    order (guides as the book orders them; within a guide the failures, then the caveats, each
-    most consequential first)."""
-    cites = short_citations()
-    guides = tables.guides.reset_index(drop=True)
-    guide_order = {g: i for i, g in enumerate(guides["guide"])}
-    topics = guides.set_index("guide")["topic"]
-    claims = tables.claims.set_index("claim_id")
+    """One row per error (its cells grouped) or caveat, in reading order, with its sentence."""
+    names = guide_names(tables)
+    guide_order = {g: i for i, g in enumerate(tables.guides["guide"])}
+    shown = audit[audit["verdict"].isin(SHOWN)].copy()
+    shown["key"] = [f if f else c for f, c in zip(shown["finding"], shown["claim_id"])]
     rows = []
-    for r in audit[audit["verdict"].isin(SHOWN)].to_dict("records"):
-        claim = claims.loc[r["claim_id"]]
-        group = consequence(claim)
+    for _, cells in shown.groupby("key", sort=False):
+        first = cells.sort_values("claim_id").iloc[0]
+        verdict = next(v for v in SHOWN if v in set(cells["verdict"]))
         rows.append({
-            "guide": topics[r["guide"]], "group": group, "verdict": r["verdict"],
-            "claim_id": r["claim_id"], "sentence": sentence(pd.Series(r), cites),
-            # Failures (contradicted, inconsistent) before caveats; within each, by consequence.
-            "_order": (guide_order[r["guide"]], r["verdict"] == "caveat", GROUPS.index(group),
-                       SHOWN.index(r["verdict"]), r["claim_id"]),
+            "guide": names[first["guide"]], "group": first["consequence"], "verdict": verdict,
+            "claim_id": first["claim_id"], "claims": list(cells.sort_values("claim_id")["claim_id"]),
+            "sentence": sentence(first["claim"], first["headline"]),
+            "_order": (verdict not in FAILING, int(first["consequence_rank"]), guide_order[first["guide"]],
+                       SHOWN.index(verdict), first["claim_id"]),
         })
-    frame = pd.DataFrame(rows, columns=["guide", "group", "verdict", "claim_id", "sentence", "_order"])
+    frame = pd.DataFrame(rows, columns=["guide", "group", "verdict", "claim_id", "claims", "sentence", "_order"])
     return frame.sort_values("_order", key=lambda s: s.map(tuple)).drop(columns="_order").reset_index(drop=True)
 
 
+def counts(audit: pd.DataFrame, found: pd.DataFrame) -> dict[str, int]:
+    """The landing page's numbers: claims, errors (counted once), failing cells, caveats, unverified
+    claims, and the claims whose established problem outranks a figure that was not read."""
+    from .schema import UNREAD_STATUSES
+
+    return {
+        "claims": len(audit),
+        "errors": int(found["verdict"].isin(FAILING).sum()),
+        "failing_claims": int(audit["verdict"].isin(FAILING).sum()),
+        "caveats": int((found["verdict"] == "caveat").sum()),
+        "unverified": int((audit["verdict"] == "unverified").sum()),
+        "established_unread": int((audit["verdict"].isin(SHOWN) & audit["status"].isin(UNREAD_STATUSES)).sum()),
+        "consistent": int((audit["verdict"] == "consistent").sum()),
+    }
+
+
 class FindingsList:
-    """The findings as a list: HTML in the book (verdict badges, links to the claim rows), plain
-    text elsewhere (the PDF, a terminal)."""
+    """The findings as a list: HTML in the book (verdict badges, links to the claim rows), LaTeX in
+    the PDF, plain text elsewhere (a terminal)."""
 
     def __init__(self, frame: pd.DataFrame, audit_page: str = "chapters/audit.html"):
         self.frame = frame
         self.audit_page = audit_page
 
+    def _links(self, claims: list[str]) -> str:
+        return ", ".join(f'<a href="{self.audit_page}#claim-{html.escape(c)}">{html.escape(c)}</a>' for c in claims)
+
     def _repr_html_(self) -> str:
-        parts = ['<div class="cnsaudit-findings">']
-        for guide, by_guide in self.frame.groupby("guide", sort=False):
-            parts.append(f"<h3>{html.escape(guide)}</h3><ul>")
-            for r in by_guide.itertuples():
-                href = f"{self.audit_page}#claim-{r.claim_id}"
-                parts.append(
-                    f'<li><span class="verdict-badge verdict-{r.verdict}">{r.verdict}</span> '
-                    f'{html.escape(r.sentence)} <a href="{href}">{html.escape(r.claim_id)}</a> '
-                    f'<span class="finding-group">({html.escape(r.group)})</span></li>')
-            parts.append("</ul>")
-        parts.append("</div>")
+        parts = ['<ol class="cnsaudit-findings">']
+        for r in self.frame.itertuples():
+            parts.append(
+                f'<li><span class="verdict-badge verdict-{r.verdict}">{r.verdict}</span> '
+                f'{html.escape(r.sentence)} <span class="finding-source">{html.escape(r.guide)}; '
+                f'{html.escape(r.group)}; {self._links(r.claims)}</span></li>')
+        parts.append("</ol>")
         return "".join(parts)
 
     def latex(self) -> str:
         from .latex_output import escape as _latex_escape
 
-        parts = []
-        for guide, by_guide in self.frame.groupby("guide", sort=False):
-            parts.append(f"\\paragraph{{{_latex_escape(guide)}}}\n\\begin{{itemize}}")
-            for r in by_guide.itertuples():
-                target = f"\\detokenize{{chapters/audit:claim-{r.claim_id}}}"
-                parts.append(f"\\item \\textbf{{{r.verdict}}} {_latex_escape(r.sentence)} "
-                             f"(\\hyperref[{target}]{{{r.claim_id}}}; {_latex_escape(r.group)})")
-            parts.append("\\end{itemize}")
+        parts = ["\\begin{enumerate}"]
+        for r in self.frame.itertuples():
+            links = ", ".join(f"\\hyperref[\\detokenize{{chapters/audit:claim-{c}}}]{{{c}}}" for c in r.claims)
+            parts.append(f"\\item \\textbf{{{r.verdict}}} {_latex_escape(r.sentence)} "
+                         f"({_latex_escape(r.guide)}; {_latex_escape(r.group)}; {links})")
+        parts.append("\\end{enumerate}")
         return "\n".join(parts) + "\n"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -148,8 +119,5 @@ class FindingsList:
         return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(), "text/plain": repr(self)}
 
     def __repr__(self) -> str:
-        lines = []
-        for guide, by_guide in self.frame.groupby("guide", sort=False):
-            lines.append(guide)
-            lines += [f"  - [{r.verdict}] {r.sentence} ({r.claim_id}; {r.group})" for r in by_guide.itertuples()]
-        return "\n".join(lines)
+        return "\n".join(f"{i}. [{r.verdict}] {r.sentence} ({r.guide}; {r.group}; {', '.join(r.claims)})"
+                         for i, r in enumerate(self.frame.itertuples(), 1))

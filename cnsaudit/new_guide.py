@@ -70,7 +70,7 @@ def _chapter_notebook(name: str, topic: str):
             'pd.set_option("display.max_colwidth", None)\n'
             "tables = data.load()  # validates every table; a bad cell stops the chapter here\n"
             f'GUIDE = report.guide_file(tables, "chapters/{name}")\n'
-            "claims = report.for_guide(audit.run(tables), GUIDE)\n"
+            "claims = report.for_guide(audit.run_for_readers(tables), GUIDE)\n"
             f'glue("{key}_guide", GUIDE, display=False)\n'
             f'glue("{key}_n_claims", str(len(claims)), display=False)'),
         nbformat.v4.new_markdown_cell(f"({name}-audit)=\n## Every claim and its verdict"),

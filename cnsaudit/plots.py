@@ -64,6 +64,27 @@ def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="
     return fig
 
 
+def forest_by(frame: pd.DataFrame, by: list[str], label_col: str = "population"):
+    """One forest panel per end point and assessor, stacked on one axis of percentages: rates of
+    unlike end points are never drawn under one heading."""
+    groups = list(frame.groupby(by, sort=True))
+    longest = max((len(str(v)) for v in frame[label_col]), default=0)
+    fig, axes = plt.subplots(len(groups), 1, squeeze=False, sharex=True,
+                             figsize=(min(15, max(8, 4.5 + 0.075 * longest)), 0.5 * len(frame) + 1.6 * len(groups)),
+                             gridspec_kw={"height_ratios": [len(g) + 1 for _, g in groups]})
+    for ax, (key, group) in zip(axes[:, 0], groups):
+        forest(group.reset_index(drop=True), label_col, ax=ax, xlabel="rate (%)")
+        key = key if isinstance(key, tuple) else (key,)
+        ax.set_title("; ".join(f"{name}: {value}" for name, value in zip(by, key)), fontsize=10, loc="left",
+                     pad=24 if ax is axes[0, 0] else 6)
+        if ax is not axes[0, 0]:
+            ax.get_legend().remove()
+        if ax is not axes[-1, 0]:
+            ax.set_xlabel("")
+    fig.tight_layout()
+    return fig
+
+
 VERDICT_COLOURS = {"consistent": "#009E73", "caveat": "#56B4E9", "unverified": "#BBBBBB",
                    "inconsistent": "#E69F00", "contradicted": "#D55E00"}
 

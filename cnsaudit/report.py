@@ -75,10 +75,46 @@ def guide_label(tables: Tables, guide: str) -> str:
 
 
 def errors_table(errors: pd.DataFrame, tables: Tables) -> pd.DataFrame:
-    """`audit.errors` for readers: the error as a column, each guide by its number and topic."""
+    """`audit.errors` for readers: each error as the claim it first shows in (its internal id stays
+    in the data), each guide by its number and topic."""
     shown = errors.rename_axis("error").reset_index()
+    said = tables.claims.set_index("claim_id")["claim"]
+    shown["error"] = [said[claims.split(", ")[0]] for claims in shown["claims"]]
     shown["guide"] = [guide_label(tables, g) for g in shown["guide"]]
     return shown[["error", "verdict", "cells", "claims", "guide"]]
+
+
+_VERDICT_PHRASES = {  # (one, several): what a count of claims with each verdict says
+    "consistent": ("is reproduced", "are reproduced"),
+    "caveat": ("carries a caveat the guide leaves out", "carry a caveat the guide leaves out"),
+    "contradicted": ("is contradicted by its source", "are contradicted by their sources"),
+    "inconsistent": ("is internally inconsistent", "are internally inconsistent"),
+    "unverified": ("could not be checked, because no source we could read prints it",
+                   "could not be checked, because no source we could read prints them"),
+}
+
+
+def verdict_sentence(claims: pd.DataFrame) -> str:
+    """'Of its 52 claims, 30 are reproduced, 1 is contradicted by its source, …': every verdict with
+    its count, the verb agreeing, in the order of the book's verdict table."""
+    counts = claims["verdict"].value_counts()
+    parts = [f"{n} {_VERDICT_PHRASES[v][n != 1]}" for v in VERDICTS if (n := int(counts.get(v, 0)))]
+    sep = "; " if any("," in p for p in parts) else ", "  # a part with its own comma needs a stronger stop
+    last = "; and " if sep == "; " else " and "
+    listed = parts[0] if len(parts) == 1 else sep.join(parts[:-1]) + last + parts[-1]
+    return f"Of its {len(claims)} claim{'s' if len(claims) != 1 else ''}{':' if sep == '; ' else ','} {listed}."
+
+
+def established_unread(rows: pd.DataFrame) -> pd.DataFrame:
+    """Claims decided by a problem the audit established where the figure was not read, for readers."""
+    from .schema import STATUS_MEANING
+
+    return pd.DataFrame({
+        "claim": rows["claim_id"].to_numpy(),
+        "verdict": rows["verdict"].to_numpy(),
+        "what it means": rows["explanation"].to_numpy(),
+        "not read": [STATUS_MEANING[s] for s in rows["status"]],
+    }).set_index("claim")
 
 
 def verdict_counts(audit: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:

@@ -165,6 +165,10 @@ class Reports:
             for r in self.by_series.get(fact["series"], []):
                 candidates[r["fact_id"]] = r
         candidates.pop(fact["fact_id"], None)
+        # A report of another end point of the same patients does not supersede this one's figure.
+        if _get(fact, "endpoint"):
+            candidates = {k: r for k, r in candidates.items()
+                          if not _get(r, "endpoint") or r["endpoint"] == fact["endpoint"]}
         return sorted((r for r in candidates.values() if _later(r, fact)),
                       key=lambda r: (_get(r, "cutoff") or "", int(_get(r, "n") or 0)))
 

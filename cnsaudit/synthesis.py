@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import derive, meta, stats
 from .data import Tables
+from .short_cite import cite
 
 PENETRATION = re.compile(r"efflux ratio|CSF to unbound plasma|brain to plasma|P-gp substrate|"
                          r"efflux transporters", re.I)
@@ -73,6 +74,8 @@ class Rate:
     ref: str
     fact_ids: tuple[str, ...]
     cutoff: str | None = None
+    endpoint: str | None = None  # as the source prints it (data/evidence/ `endpoint`, `assessor`)
+    assessor: str | None = None
 
 
 def _fact(tables: Tables, fact_id: str) -> dict:
@@ -84,9 +87,16 @@ def _fact(tables: Tables, fact_id: str) -> dict:
     return row
 
 
+def _measured(f: dict) -> dict:
+    """The end point and assessor of a fact, or None where the evidence does not record them."""
+    return {k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+            for k, v in (("endpoint", f.get("endpoint")), ("assessor", f.get("assessor")))}
+
+
 def _printed(tables, fact_id, drug, setting, label) -> Rate:
     f = _fact(tables, fact_id)
-    return Rate(drug, setting, label, int(f["k"]), int(f["n"]), "printed", f["ref"], (fact_id,), f["cutoff"])
+    return Rate(drug, setting, label, int(f["k"]), int(f["n"]), "printed", f["ref"], (fact_id,), f["cutoff"],
+                **_measured(f))
 
 
 def _from_n(tables, fact_id, drug, setting, label) -> Rate:
@@ -94,7 +104,7 @@ def _from_n(tables, fact_id, drug, setting, label) -> Rate:
     n = int(f["n"])
     k = derive.derive_count(f["value"], n)
     return Rate(drug, setting, label, k, n, "derived: the only k for the printed % and n",
-                f["ref"], (fact_id,), f["cutoff"])
+                f["ref"], (fact_id,), f["cutoff"], **_measured(f))
 
 
 def _within(tables, fact_id, cohort_fact, drug, setting, label) -> Rate:
@@ -103,7 +113,7 @@ def _within(tables, fact_id, cohort_fact, drug, setting, label) -> Rate:
     size = int(cohort["value"])  # the cohort size, printed as a count of patients
     k, n = derive.unique_denominator(f["value"], size)
     return Rate(drug, setting, label, k, n, f"derived: the only k/n with n ≤ the cohort's {size}",
-                f["ref"], (fact_id, cohort_fact), f["cutoff"])
+                f["ref"], (fact_id, cohort_fact), f["cutoff"], **_measured(f))
 
 
 def _split(tables, fact_ids, total_fact, drug, setting, labels) -> list[Rate]:
@@ -112,10 +122,12 @@ def _split(tables, fact_ids, total_fact, drug, setting, labels) -> list[Rate]:
     total = _fact(tables, total_fact)
     split = derive.unique_split([f["value"] for f in facts], int(total["n"]))
     rates = [Rate(drug, setting, lab, k, n, "derived: unique split of the printed total",
-                  f["ref"], (f["fact_id"], total_fact)) for f, lab, k, n in zip(facts, labels, split.ks, split.ns)]
+                  f["ref"], (f["fact_id"], total_fact), **_measured(f))
+             for f, lab, k, n in zip(facts, labels, split.ks, split.ns)]
     k_all, n_all = derive.overall(split)
     rates.append(Rate(drug, setting, "all measurable (sum of subgroups)", k_all, n_all,
-                      "derived: sum of the derived subgroups", total["ref"], (*fact_ids, total_fact)))
+                      "derived: sum of the derived subgroups", total["ref"], (*fact_ids, total_fact),
+                      **_measured(total)))
     return rates
 
 
@@ -156,14 +168,18 @@ def intracranial_rates(tables: Tables) -> list[Rate]:
     return rates
 
 
+NOT_RECORDED = "not recorded"
+
+
 def rates_frame(rates: list[Rate], level: float = 0.95) -> pd.DataFrame:
     rows = []
     for r in rates:
         low, high = stats.proportion_ci(r.k, r.n, level, "clopper-pearson")
         rows.append({"drug": r.drug, "setting": r.setting, "population": f"{r.drug}: {r.label}",
+                     "end point": r.endpoint or NOT_RECORDED, "assessed by": r.assessor or NOT_RECORDED,
                      "k/n": f"{r.k}/{r.n}", "rate %": round(100 * r.k / r.n, 1),
-                     "exact 95% CI": f"{low:.1f}–{high:.1f}", "counts": r.counts, "source": r.ref,
-                     "rests on": ", ".join(r.fact_ids),
+                     "exact 95% CI": f"{low:.1f}–{high:.1f}", "counts": r.counts, "source": cite(r.ref),
+                     "_rests_on": ", ".join(r.fact_ids),
                      "_k": r.k, "_n": r.n, "_low": low, "_high": high, "_pct": 100 * r.k / r.n})
     return pd.DataFrame(rows)
 
@@ -185,11 +201,35 @@ POOLS = {
 }
 
 
+def _refusal(frame: pd.DataFrame, members: list[str]) -> str | None:
+    """Why a declared pool cannot be formed, or None: a cohort without a count from figures a source
+    read prints, or cohorts whose end point or assessor differ or are not recorded (an intracranial
+    rate is not a whole-body one, and investigator assessment is not independent review)."""
+    missing = [m for m in members if m not in set(frame["population"])]
+    if missing:
+        return "no count from a source read for " + ", ".join(missing)
+    sel = frame[frame["population"].isin(members)]
+    for column in ("end point", "assessed by"):
+        values = sorted(set(sel[column]))
+        if NOT_RECORDED in values:
+            return f"the {column} of a cohort is not recorded"
+        if len(values) > 1:
+            return f"the cohorts differ in {column}: {', '.join(values)}"
+    return None
+
+
 def available_pools(frame: pd.DataFrame) -> list[tuple[str, list[str], str]]:
-    """The declared pools all of whose cohorts have a count from figures a source read prints; a pool
-    missing a cohort is left out rather than pooled from fewer cohorts than it declares."""
-    present = set(frame["population"])
-    return [(name, members, why) for name, (_, members, why) in POOLS.items() if set(members) <= present]
+    """The declared pools whose cohorts all have a count from figures a source read prints and share
+    one recorded end point and assessor; a pool missing a cohort is left out rather than pooled from
+    fewer cohorts than it declares."""
+    return [(name, members, why) for name, (_, members, why) in POOLS.items() if _refusal(frame, members) is None]
+
+
+def refused_pools(frame: pd.DataFrame) -> pd.DataFrame:
+    """The declared pools not formed, each with the reason."""
+    rows = [{"pool": name, "why not pooled": why} for name, (_, members, _) in POOLS.items()
+            if (why := _refusal(frame, members)) is not None]
+    return pd.DataFrame(rows, columns=["pool", "why not pooled"]).set_index("pool")
 
 
 def pooled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -197,8 +237,11 @@ def pooled(frame: pd.DataFrame) -> pd.DataFrame:
     for name, members, why in available_pools(frame):
         sel = frame[frame["population"].isin(members)]
         p = meta.pool_proportions(sel["_k"].tolist(), sel["_n"].tolist())
-        rows.append({"pool": name, "cohorts": " + ".join(sel["k/n"]), "pooled %": round(p.percent, 1),
+        rows.append({"pool": name, "end point": sel["end point"].iloc[0], "assessed by": sel["assessed by"].iloc[0],
+                     "cohorts": " + ".join(sel["k/n"]), "pooled %": round(p.percent, 1),
                      "95% CI": f"{p.low:.1f}–{p.high:.1f}", "τ²": round(p.tau2, 3), "I² %": round(p.i2, 1),
                      "Q": round(p.q, 2), "p (heterogeneity)": round(p.p_heterogeneity, 3),
                      "τ² floored": "yes" if p.floored else "no", "why comparable": why})
-    return pd.DataFrame(rows).set_index("pool")
+    columns = ["pool", "end point", "assessed by", "cohorts", "pooled %", "95% CI", "τ²", "I² %", "Q",
+               "p (heterogeneity)", "τ² floored", "why comparable"]
+    return pd.DataFrame(rows, columns=columns).set_index("pool")

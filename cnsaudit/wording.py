@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .short_cite import verb
+
 Cite = Callable[[str], str]
 
 
 def _key(ref: str) -> str:
     return ref
+
+
+def _src(cite: Cite, f: dict, singular_verb: str) -> str:
+    name = cite(f["ref"])
+    return f"{name} {verb(name, singular_verb)}"
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def _names(drugs: list[str]) -> str:
@@ -40,14 +51,14 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
     """The clause of the reason for one check."""
     if kind == "population":
         if f["relation"] == "same":
-            return f"{cite(f['ref'])} shows it for the group the guide names ({f['fact_group']})"
+            return f"{_src(cite, f, 'shows')} it for the group the guide names ({f['fact_group']})"
         if f["relation"] == "wider":
-            return (f"{cite(f['ref'])} shows it for {f['fact_group']} only; the guide states it for "
+            return (f"{_src(cite, f, 'shows')} it for {f['fact_group']} only; the guide states it for "
                     f"{f['claim_group']}, a wider group")
         if f["relation"] == "narrower":
-            return (f"{cite(f['ref'])} gives it for {f['fact_group']} as a whole; the guide gives it for "
+            return (f"{_src(cite, f, 'gives')} it for {f['fact_group']} as a whole; the guide gives it for "
                     f"{f['claim_group']}, a part of that group")
-        return f"{cite(f['ref'])} shows it for {f['fact_group']}; the guide states it for {f['claim_group']}"
+        return f"{_src(cite, f, 'shows')} it for {f['fact_group']}; the guide states it for {f['claim_group']}"
     if kind == "species":
         if f["claim_species"] == f["fact_species"]:
             return f"{cite(f['ref'])} studied {_SPECIES[f['fact_species']]}, as the guide says"
@@ -60,7 +71,7 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
         return (f"{cite(f['ref'])} studied {_names(f['studied'])}; the guide states it for all "
                 f"{f['drug_class']}")
     if kind == "strength":
-        return (f"the guide states it as settled; the evidence behind it is a {f['design']} "
+        return (f"the guide states it as settled; the evidence behind it is {_a(f['design'])} "
                 f"({cite(f['ref'])})")
     if kind == "measure":
         if "bound" not in f:
@@ -72,11 +83,11 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
     if kind == "end point":
         if f["claim_endpoint"] == f["fact_endpoint"]:
             return f"same end point ({f['fact_endpoint']})"
-        return f"the guide gives it as {f['claim_endpoint']}; {cite(f['ref'])} prints it for {f['fact_endpoint']}"
+        return f"the guide gives it as {f['claim_endpoint']}; {_src(cite, f, 'prints')} it for {f['fact_endpoint']}"
     if kind == "assessor":
         if f["claim_assessor"] == f["fact_assessor"]:
             return f"assessed by {f['fact_assessor']}, as the guide says"
-        return f"the guide says {f['claim_assessor']}; {cite(f['ref'])} reports {f['fact_assessor']} assessment"
+        return f"the guide says {f['claim_assessor']}; {_src(cite, f, 'reports')} {f['fact_assessor']} assessment"
     if kind == "currency":
         if not f["newer"]:
             return "no later report of the same patients found"
@@ -85,14 +96,19 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
     raise KeyError(kind)
 
 
-def explain(kind: str, f: dict, cite: Cite = _key) -> str:
-    """What a failed check means for a reader, in one sentence."""
+HEADLINE_WORDS = 30
+
+
+def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
+    """What a failed check means for a reader, in one sentence; `short`: without the groups' names,
+    for a headline that must stay within HEADLINE_WORDS."""
+    if kind == "population" and short:
+        return ("The evidence covers a narrower group than the guide names." if f["relation"] == "wider"
+                else "The result belongs to another group of patients than the one the guide names.")
     if kind == "population":
         if f["relation"] == "wider":
-            return (f"The evidence covers {f['fact_group']}; a reader should not assume it holds for "
-                    f"all {f['claim_group']}.")
-        return (f"The source's result belongs to {f['fact_group']}, not to {f['claim_group']}; it should "
-                "not be quoted for that group.")
+            return f"Shown only for {f['fact_group']}; it may not hold for all {f['claim_group']}."
+        return f"The result belongs to {f['fact_group']}, not to {f['claim_group']}."
     if kind == "species":
         if f.get("extrapolated"):
             return (f"This was shown in {_SPECIES[f['fact_species']]}; whether it happens in patients "
@@ -102,7 +118,7 @@ def explain(kind: str, f: dict, cite: Cite = _key) -> str:
         return (f"Only {_names(f['studied'])} were studied; the finding may not hold for other "
                 f"{f['drug_class']}.")
     if kind == "strength":
-        return (f"The evidence is a {f['design']}, which cannot settle the question the way the guide "
+        return (f"The evidence is {_a(f['design'])}, which cannot settle the question the way the guide "
                 "says it does.")
     if kind == "measure":
         return ("A ratio to total plasma concentration understates how much unbound drug reaches the CSF "
@@ -116,3 +132,43 @@ def explain(kind: str, f: dict, cite: Cite = _key) -> str:
     if kind == "currency":
         return "A later report of the same patients exists; quote its figures rather than the earlier ones."
     raise KeyError(kind)
+
+
+# What a failed check means for a reader, for the checks whose clause carries its own figures (the
+# guide's arithmetic, the source's value, the label's words): keyed by check and the verdict it led to.
+_INCONSISTENT = ("The guide's own figures cannot all be right: at least one of them is misprinted or "
+                 "comes from another group of patients.")
+_MEANING = {
+    ("value", "contradicted"): "The source prints a different figure; quote the source's, not the guide's.",
+    ("value", "caveat"): "The guide names this case but gives no rule for it; read the source's rule.",
+    ("n", "contradicted"): "The source reports a different number of patients, so the figure rests on another group.",
+    ("k", "contradicted"): "The source reports a different count of patients with the outcome.",
+    ("interval vs primary", "contradicted"): "The source prints a different confidence interval.",
+    ("p vs primary", "contradicted"): "The source prints a different p-value.",
+    ("granularity (primary n)", "contradicted"): ("No whole number of the source's patients gives this "
+                                                  "percentage, so it cannot be the source's figure."),
+    ("derivation", "contradicted"): ("The only value the source's printed figures allow differs from the "
+                                     "guide's."),
+    ("steady state", "contradicted"): "The source says otherwise about whether steady state was reached.",
+    ("steady state", "caveat"): ("The figure was measured before steady state, so it may understate exposure "
+                                 "once steady state is reached."),
+    ("like with like", "caveat"): ("These figures were measured under different conditions; they should not be "
+                                   "ranked against one another."),
+    ("label version", "caveat"): ("The label version this rule comes from limits it to some patients or "
+                                  "reactions; check the label in force before applying it."),
+    ("label versions", "contradicted"): "A label version read gives another instruction for this interaction.",
+    ("label versions", "caveat"): ("The guide combines instructions from two jurisdictions' labels; no single "
+                                   "label gives them together, so follow the label in force where you prescribe."),
+    ("label versions", "unverified"): ("No label version read gives this instruction; follow the label in force "
+                                       "rather than the guide."),
+    ("source", "unverified"): "No source that could be read prints this; treat it as unconfirmed.",
+    ("derivation", "unverified"): ("No source read prints this, and the printed figures leave more than one "
+                                   "value possible; treat it as unconfirmed."),
+}
+for _check in ("percent from counts", "granularity", "interval", "log symmetry", "p from CI", "sum"):
+    _MEANING[(_check, "inconsistent")] = _INCONSISTENT
+
+
+def meaning(check: str, effect: str) -> str | None:
+    """What a failed check without fields of its own means for a reader (None: nothing to add)."""
+    return _MEANING.get(("sum" if check.startswith("sum ") else check, effect))

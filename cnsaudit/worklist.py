@@ -1,5 +1,6 @@
-"""The worklist for readers with full-text access: for every unverified claim, the source to open,
-where in it to read, what the guide says it prints, the searches already made, and a link to the
+"""The worklist for readers with full-text access: for every claim whose figure was not read (each
+unverified claim, and each caveat or error decided on an unread figure), the source to open, where in
+it to read, what the guide says it prints, the searches already made, and a link to the
 erratum form with the claim id filled in.
 
 One function builds the entries from the audit and the tables; the command's CSV, the download and
@@ -19,8 +20,8 @@ import yaml
 
 from . import audit
 from .data import ROOT, Tables, bib_file
-from .findings import short_citations
-from .schema import LOOK_IN, SOURCE_KINDS, STATUS_MEANING
+from .schema import LOOK_IN, SOURCE_KINDS, STATUS_MEANING, UNREAD_STATUSES
+from .short_cite import short_citations
 
 COLUMNS = ["claim_id", "source", "where", "what_to_check", "searches", "erratum"]
 DOWNLOAD = "worklist.csv"
@@ -112,14 +113,21 @@ def _what(claim: dict, reported: str) -> str:
     return f"{about}: the guide gives {reported}"
 
 
+def to_check(results: pd.DataFrame) -> pd.Series:
+    """The claims a reader with the full text can finish: every unverified claim, and every claim whose
+    figure was not read although an established problem decided its verdict (a caveat on an unread
+    figure still leaves the figure to check)."""
+    return results["verdict"].eq("unverified") | results["status"].isin(UNREAD_STATUSES)
+
+
 def entries(results: pd.DataFrame, tables: Tables) -> list[Entry]:
-    """One entry per unverified claim, by claim id."""
+    """One entry per claim to check against the full text, by claim id."""
     facts = tables.evidence.set_index("fact_id")
     claims = tables.claims.set_index("claim_id")
     to_read = tables.to_read.set_index("fact_id")
     log = audit.SearchLog(tables.searches)
     found = []
-    for r in results[results["verdict"] == "unverified"].sort_values("claim_id").itertuples():
+    for r in results[to_check(results)].sort_values("claim_id").itertuples():
         fact = facts.loc[r.fact_id].to_dict() | {"fact_id": r.fact_id}
         row = to_read.loc[r.fact_id].to_dict() if r.fact_id in to_read.index else None
         found.append(Entry(
@@ -184,7 +192,7 @@ class WorklistTable:
         from .audit_page import anchor, search_summary
 
         if not self.items:
-            return "<p>No claim is unverified.</p>"
+            return "<p>No claim rests on a figure that was not read.</p>"
         parts = ['<table class="dataframe audit-worklist"><thead><tr><th>claim</th><th>source</th>'
                  "<th>where to read</th><th>what to check</th><th>searches made</th><th>report</th>"
                  "</tr></thead><tbody>"]
@@ -210,7 +218,7 @@ class WorklistTable:
         from .latex_output import escape, longtable
 
         if not self.items:
-            return "No claim is unverified.\n"
+            return "No claim rests on a figure that was not read.\n"
         body = pd.DataFrame([{"claim": e.claim_id, "source": source_text(e), "where to read": e.where,
                               "what to check": e.what_to_check,
                               "searches made": search_summary(e.searches) if not e.searches.empty
@@ -222,7 +230,7 @@ class WorklistTable:
         from .latex_output import LATEX_MIME
 
         return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(),
-                "text/plain": f"{len(self.items)} unverified claims to check against the full text"}
+                "text/plain": f"{len(self.items)} claims to check against the full text"}
 
 
 def worklist_html(results: pd.DataFrame, tables: Tables) -> WorklistTable:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from cnsaudit import audit, data
@@ -9,6 +12,19 @@ from cnsaudit import audit, data
 from .conftest import edit_cell, unread, verdict_of
 
 GUIDE = "000_74ab3254b9657455.txt"
+CLAIMS = "claims/entrectinib.csv"
+EVIDENCE = "evidence/entrectinib.csv"
+# The groups of the guide's clinical table, and the adults-only cohorts its sources report.
+NTRK_CNS = "NTRK fusion-positive solid tumours with measurable baseline CNS disease"
+NTRK_CNS_ADULTS = "adults with NTRK fusion-positive solid tumours and measurable baseline CNS disease"
+ROS1_CNS = "ROS1 fusion-positive NSCLC with measurable baseline CNS metastases"
+
+
+def add_row(path: Path, **cells: str) -> None:
+    """Append one row, every column not given left empty."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert set(cells) <= set(df.columns), set(cells) - set(df.columns)
+    pd.concat([df, pd.DataFrame([{c: cells.get(c, "") for c in df.columns}])]).to_csv(path, index=False)
 
 # Written from reading the guide against the primary-literature sheet, independently of the engine.
 EXPECTED = {
@@ -37,14 +53,14 @@ EXPECTED = {
     "ent-23": "unverified",
     "ent-24": "unverified",
     "ent-25": "consistent",
-    "ent-26": "unverified",     # 63.6% not printed; fits 7/11
-    "ent-27": "unverified",
-    "ent-28": "unverified",
-    "ent-29": "unverified",
-    "ent-30": "unverified",
+    "ent-26": "caveat",         # 63.6% not printed (fits 7/11); the cohort is adults only, the guide names no age limit
+    "ent-27": "caveat",         # adults only, as ent-26
+    "ent-28": "caveat",         # the ROS1 analyses enrolled adults only
+    "ent-29": "caveat",
+    "ent-30": "caveat",         # stated for every patient without CNS disease; the source: NTRK adults
     # Coverage: the guide's remaining checkable statements (background, generalisations, methods).
     "ent-31": "consistent",     # fusions as oncogenic drivers across tumour types (Drilon 2020)
-    "ent-32": "caveat",         # "many" inhibitors: the cited study shows it for repotrectinib, in mice
+    "ent-32": "caveat",         # "many" inhibitors: the cited study studied repotrectinib alone, in mice
     "ent-33": "unverified",     # crizotinib/larotrectinib strong in the bidirectional assay
     "ent-34": "consistent",     # earlier results disagreed with brain distribution (abstract)
     "ent-35": "consistent",     # novel AP-ER model brought in for that question (abstract)
@@ -54,8 +70,8 @@ EXPECTED = {
     "ent-39": "consistent",     # can sustain CNS exposure
     "ent-40": "consistent",     # M5 the main active metabolite (EU product information)
     "ent-41": "consistent",     # CSF over unbound plasma
-    "ent-42": "consistent",     # the title's "differentiation from other inhibitors in its class"
-    "ent-43": "unverified",     # higher than TKIs in general: only two were compared, in rats
+    "ent-42": "caveat",         # "its class" (TRK inhibitors) from three drugs, whatever the title says
+    "ent-43": "caveat",         # higher than TKIs in general: only two were compared, in rats
     "ent-44": "unverified",     # Transwell monolayers: full text only
     "ent-45": "unverified",     # steady-state plasma: the abstract speaks only of the brain
     "ent-46": "unverified",     # cisterna magna
@@ -65,6 +81,16 @@ EXPECTED = {
     "ent-50": "consistent",     # tumour growth and survival as end points
     "ent-51": "unverified",     # bioluminescence imaging
     "ent-52": "consistent",     # integrated analyses of phase 1-2 trials
+    # Coverage (issue 17, item 6): textbook statements, sweeping generalisations, and CNS efficacy
+    # stated for primary and metastatic tumours from metastases alone.
+    "ent-53": "consistent",     # the blood-brain barrier restricts blood-borne substances (a review)
+    "ent-54": "consistent",     # the barrier keeps many drugs out at effective doses (the same review)
+    "ent-55": "consistent",     # P-gp pumps substrates out of brain endothelium (a review)
+    "ent-56": "caveat",         # "translates directly": settled, from pooled single-arm data in NTRK adults
+    "ent-57": "caveat",         # "consistently shown": settled, and the evidence is one group of it
+    "ent-58": "caveat",         # tumours within the CNS, primary included, from metastases only
+    "ent-59": "caveat",         # "unequivocally validated": settled, from pooled single-arm data
+    "ent-60": "caveat",         # "quantitatively demonstrated": settled, from an animal study
 }
 
 
@@ -113,18 +139,22 @@ def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, va
     assert after == verdict
 
 
-def test_newer_data_turns_a_match_into_a_caveat(data_copy):
-    path = data_copy / "evidence/entrectinib.csv"
-    # ent-26 reproduces a not-found figure; give the NTRK ORR claim a later cut-off to compare with.
-    claims = data_copy / "claims/entrectinib.csv"
-    with claims.open("a") as f:
-        f.write("ent-99,000_74ab3254b9657455.txt,test,ORR,entrectinib,objective response rate,,percent,"
-                "61.2,%,121,74,,,,,human,,,,,ntrk-orr,demetri2022entrectinib,\n")
+def test_a_later_report_of_the_same_patients_turns_a_match_into_a_caveat(data_copy):
+    # A claim reproducing the printed NTRK response rate, then a later printed report of the same
+    # group: currency follows drug, group and cut-off, not the series label (the new row has none).
+    add_row(data_copy / CLAIMS, claim_id="ent-99", guide=GUIDE, location="test", claim="ORR",
+            drug="entrectinib", quantity="objective response rate",
+            population="adults with NTRK fusion-positive solid tumours", value_type="percent",
+            reported="61.2", unit="%", n="121", species="human", endpoint="objective response",
+            assessor="independent central review", fact_id="ntrk-orr", ref="demetri2022entrectinib",
+            consequence="efficacy, safety and exposure figures")
     assert verdict_of("ent-99") == "consistent"
-    with path.open("a") as f:
-        f.write("ntrk-orr-2024,entrectinib,objective response rate,later cut,percent,60.0,%,150,90,,,,,"
-                "human,,2024-01-01,ntrk-orr,printed,demetri2022entrectinib,abstract,"
-                "\"a later cut: 60.0% of 150 patients, 90 responders\",\n")
+    add_row(data_copy / EVIDENCE, fact_id="ntrk-orr-later", drug="entrectinib", quantity="objective response rate",
+            population="adults with NTRK fusion-positive solid tumours", value_type="percent", value="60.0",
+            unit="%", n="150", species="human", cutoff="2024-01-01", status="printed",
+            ref="demetri2022entrectinib", source_location="abstract", excerpt="60.0% of 150 patients",
+            endpoint="objective response", assessor="independent central review",
+            design="pooled analysis of single-arm trials")
     assert verdict_of("ent-99") == "caveat"
 
 
@@ -141,10 +171,17 @@ def test_designed_for_the_cns_follows_the_drilon_row(data_copy):
     ("no_source", "no primary source identified"),
 ])
 def test_the_reason_says_what_was_read(data_copy, status, words):
+    # The cohort behind ent-26 is adults only, a problem established without the figure; it outranks
+    # "unverified", and the reason still says what was read. With the guide's own group on the fact,
+    # only the reading is left.
     unread(data_copy / "evidence/entrectinib.csv", "ntrk-ic-orr", status)
     row = audit.run(data.load()).set_index("claim_id").loc["ent-26"]
-    assert row["verdict"] == "unverified"
+    assert row["verdict"] == "caveat"
     assert words in row["reason"] and "searches recorded in the search log" in row["reason"]
+    edit_cell(data_copy / EVIDENCE, "fact_id", "ntrk-ic-orr", "population", NTRK_CNS)
+    row = audit.run(data.load()).set_index("claim_id").loc["ent-26"]
+    assert row["verdict"] == "unverified"
+    assert words in row["reason"]
 
 
 def test_a_unique_derivation_is_not_a_printed_figure(results, data_copy):
@@ -152,10 +189,12 @@ def test_a_unique_derivation_is_not_a_printed_figure(results, data_copy):
     # that no source read prints, stays unverified; the reason names the derivation. The
     # derivation proves the figure possible, not printed (another population, cut-off or typing
     # error could lie behind it). Printed by the source, the same figure is consistent.
-    row = results.set_index("claim_id").loc["ent-26"]
-    assert row["verdict"] == "unverified"
-    assert "fits n=11 (demetri2022entrectinib) only as k = 7 (derived)" in row["reason"]
+    # (The fact is given the claim's own group here, so that only the derivation is in question.)
+    assert "fits n=11 (demetri2022entrectinib) only as k = 7 (derived)" in results.set_index(
+        "claim_id").loc["ent-26", "reason"]
     path = data_copy / "evidence/entrectinib.csv"
+    edit_cell(path, "fact_id", "ntrk-ic-orr", "population", NTRK_CNS)
+    assert verdict_of("ent-26") == "unverified"
     edit_cell(path, "fact_id", "ntrk-ic-orr", "status", "printed")
     edit_cell(path, "fact_id", "ntrk-ic-orr", "value", "63.6")
     assert verdict_of("ent-26") == "consistent"
@@ -164,8 +203,9 @@ def test_a_unique_derivation_is_not_a_printed_figure(results, data_copy):
 @pytest.mark.parametrize("fact_id, status, value, claim_id, verdict", [
     # A label that called M5 inactive would contradict the guide's row label.
     ("m5-active", "printed", "inactive metabolite", "ent-40", "contradicted"),
-    # A generalisation stays unverified until a source prints it for the population the guide names.
-    ("ent-csf-vs-tkis", "printed", "higher than other TKIs", "ent-43", "consistent"),
+    # A generalisation to a class from three of its drugs is a caveat, read or not; a source that
+    # printed the opposite would contradict it.
+    ("ent-csf-vs-tkis", "printed", "no higher than other TKIs", "ent-43", "contradicted"),
     # A method statement turns on what the full text prints once it is read: the same site, or another.
     ("ent-rat-csf-site", "printed", "cisterna magna", "ent-46", "consistent"),
     ("ent-rat-csf-site", "printed", "lateral ventricle", "ent-46", "contradicted"),
@@ -190,16 +230,43 @@ def test_the_intracranial_figures_belong_to_their_series(tables):
 
 
 def test_a_statement_wider_than_its_source_is_a_caveat(data_copy):
-    # The guide says efflux transporters limit "many" inhibitors; the study it cites shows it for one
-    # inhibitor, in mice. The finding holds where the source looked; the guide leaves out the limit.
+    # The guide says efflux transporters limit "many" inhibitors; the study it cites studied one,
+    # repotrectinib, in mice. The class the guide names is data (drug_class), and so are the drugs
+    # the source studied (drugs_studied); the rule compares them.
     row = audit.run(data.load()).set_index("claim_id").loc["ent-32"]
     assert row["verdict"] == "caveat"
-    assert ("wang2021repotrectinib shows it for one inhibitor (repotrectinib), in mice only; the guide states it "
-            "for many small-molecule inhibitors") in row["reason"]
-    # Stated for the population the source studied, the same printed finding is consistent ...
-    edit_cell(data_copy / "claims/entrectinib.csv", "claim_id", "ent-32", "scope", "")
+    assert "wang2021repotrectinib studied repotrectinib; the guide states it for all kinase inhibitors" in row["reason"]
+    # Stated for no class, the same printed finding is consistent ...
+    edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "drug_class", "")
     assert verdict_of("ent-32") == "consistent"
-    # ... and a source read only in part leaves it unverified, whatever its scope.
-    edit_cell(data_copy / "claims/entrectinib.csv", "claim_id", "ent-32", "scope", "wider than the source's population")
-    unread(data_copy / "evidence/entrectinib.csv", "ent-efflux-many")
+    # ... and read only in part, the class problem, once stated again, still outranks "unverified".
+    unread(data_copy / EVIDENCE, "ent-efflux-many")
     assert verdict_of("ent-32") == "unverified"
+    edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "drug_class", "kinase inhibitors")
+    assert verdict_of("ent-32") == "caveat"
+
+
+@pytest.mark.parametrize("table, key, column, value, claim_id, before, after", [
+    # Group: the adults-only cohort given the guide's own group leaves only the unread figure ...
+    (EVIDENCE, "ntrk-ic-orr", "population", NTRK_CNS, "ent-26", "caveat", "unverified"),
+    # ... and a figure of another group is not this group's figure.
+    (CLAIMS, "ent-26", "population", ROS1_CNS, "ent-26", "caveat", "contradicted"),
+    # Class: the same title, stated for entrectinib alone, is reproduced.
+    (CLAIMS, "ent-42", "drug_class", "", "ent-42", "caveat", "consistent"),
+    # Strength: "quantitatively demonstrated" would need a randomised comparison, not rats.
+    (EVIDENCE, "ent-csf-vs-strong-pgp", "design", "randomised trial", "ent-60", "caveat", "unverified"),
+    # Species: the mouse model stated as a result in patients.
+    (CLAIMS, "ent-25", "species", "human", "ent-25", "consistent", "caveat"),
+    # Measure: CSF over total plasma mixes bound drug into the reference.
+    (CLAIMS, "ent-41", "measure", "CSF to total plasma", "ent-41", "consistent", "caveat"),
+    # End point: a whole-body response rate is not an intracranial one.
+    (CLAIMS, "ent-28", "endpoint", "objective response", "ent-28", "caveat", "contradicted"),
+    # Assessor: investigators are not the independent review that assessed the NTRK cohort.
+    (CLAIMS, "ent-27", "assessor", "investigator", "ent-27", "caveat", "contradicted"),
+])
+def test_each_evidence_rule_flips_a_verdict_of_this_guide(data_copy, table, key, column, value, claim_id,
+                                                          before, after):
+    key_col = "claim_id" if table == CLAIMS else "fact_id"
+    assert verdict_of(claim_id) == before
+    edit_cell(data_copy / table, key_col, key, column, value)
+    assert verdict_of(claim_id) == after

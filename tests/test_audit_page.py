@@ -52,15 +52,17 @@ def test_each_row_offers_its_citation_with_the_published_address(results, tables
     assert "chapters/audit.html#claim-lar-46}" in page
 
 
-def test_reasons_are_sentences_with_sources_in_words(results):
+def test_reasons_are_sentences_with_sources_in_words(tables):
     from cnsaudit import claim_table
-    from cnsaudit.findings import short_citations
+    from cnsaudit.short_cite import short_citations
 
-    text = claim_table.readable_reason("guide 73, drilon2022lung 63; n: fail", short_citations())
-    assert text == "the guide prints 73, Drilon et al. 2022 print 63; n: fail"
-    rows = claim_table.rows_for(results)
-    keys = [k for k in short_citations() if rows["the source says"].str.contains(rf"\b{k}\b").any()]
-    assert keys == []
+    readers = audit.run_for_readers(tables)
+    rows = claim_table.rows_for(readers)
+    for column in ("the source says", "why"):
+        keys = [k for k in short_citations() if rows[column].str.contains(rf"\b{k}\b").any()]
+        assert keys == [], f"bibliography keys in the column {column!r}: {keys}"
+    why = rows.set_index("claim").loc["lar-46", "why"]
+    assert "the guide prints 73, while Bayer 2020 prints 71" in why
 
 
 def test_the_errors_table_names_guides_by_topic_and_the_error_as_a_column(results, tables):

@@ -69,7 +69,7 @@ def test_a_claim_wider_than_the_group_behind_it_is_a_caveat_and_the_same_group_i
     row = row_of(cid)
     assert row["verdict"] == "caveat"
     assert "shows it for test cohort only; the guide states it for test patients, a wider group" in row["reason"]
-    assert "should not assume it holds for all test patients" in row["explanation"]
+    assert "Shown only for test cohort; it may not hold for all test patients." in row["explanation"]
     edit_cell(data_copy / CLAIMS, "claim_id", cid, "population", "test cohort")
     assert verdict(cid) == "consistent"
     # A statement drawn from an unrelated group is unsupported for this one, not contradicted ...

@@ -25,7 +25,7 @@ def test_the_command_prints_one_row_per_unverified_claim(results):
     out = run("worklist")
     assert out.returncode == 0, out.stderr
     rows = _rows(out.stdout)
-    unverified = sorted(results.loc[results["verdict"] == "unverified", "claim_id"])
+    unverified = sorted(results.loc[worklist.to_check(results), "claim_id"])
     assert unverified, "the audit has unverified claims"
     assert [r["claim_id"] for r in rows] == unverified
 
@@ -135,17 +135,17 @@ def test_a_worklist_row_must_fit_its_facts_status(data_copy):
 
 def test_the_audit_page_lists_every_entry_with_its_erratum_link(results, tables):
     page = worklist.worklist_html(results, tables)._repr_html_()
-    for claim_id in results.loc[results["verdict"] == "unverified", "claim_id"]:
+    for claim_id in results.loc[worklist.to_check(results), "claim_id"]:
         assert f'<tr id="worklist-{claim_id}">' in page
         assert f"claim={claim_id}&amp;" in page
     # Each cell carries its label, so the rows stack as labelled cards on a phone.
-    assert page.count('data-label="where to read"') == (results["verdict"] == "unverified").sum()
+    assert page.count('data-label="where to read"') == worklist.to_check(results).sum()
 
 
 def test_the_pdf_form_is_a_long_table_of_every_entry(results, tables):
     latex = worklist.worklist_html(results, tables).latex()
     assert latex.count("\\begin{longtable}") == 1
-    for claim_id in results.loc[results["verdict"] == "unverified", "claim_id"]:
+    for claim_id in results.loc[worklist.to_check(results), "claim_id"]:
         assert claim_id in latex
     assert "https://doi.org/10.1158/1078-0432.CCR-21-3597" in latex
     assert "<a href" not in latex and "no primary source identified; read without finding it" in latex
