@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cnsaudit import audit, data
 from cnsaudit import nomenclature as nm
 
 from .conftest import edit_cell, unread, verdict_of
@@ -23,7 +24,7 @@ EXPECTED = {
     "res-06": "contradicted",   # "NTRK-GF95R" is not the name of any substitution
     "res-07": "consistent",     # "NTRK1-G595R" names the known TRKA substitution
     "res-08": "unverified",     # that M3B carries it rests on the paper
-    "res-09": "consistent",     # G595R resists entrectinib
+    "res-09": "caveat",         # G595R resists entrectinib, shown in TPM3-NTRK1 cell models only
     "res-10": "unverified",     # entrectinib first-generation: the starting sheet only
     "res-11": "unverified",     # repotrectinib next-generation: the starting sheet only
     "res-12": "unverified",     # designed to overcome G595R: the starting sheet only
@@ -32,10 +33,11 @@ EXPECTED = {
     "res-15": "unverified",     # triple combination
     "res-16": "unverified",     # restored sensitivity
     "res-17": "unverified",     # only M3B analysed
-    "res-18": "unverified",     # extrapolated to patients
+    "res-18": "caveat",         # stated for patients from one resistant cell line
     "res-19": "unverified",     # the authors' quoted conclusion, paper not found
-    "res-20": "consistent",     # NTRK fusions are rare (about 0.3% of solid tumours)
+    "res-20": "caveat",         # rare in solid tumours (about 0.3%); stated for every cancer
     "res-21": "unverified",     # M3B derived from KM12SM in the model
+    "res-22": "caveat",         # any tumour with G595R and ERK activation, from one cell line
 }
 
 
@@ -95,7 +97,9 @@ UNREAD = "unread"  # an edit that makes a fact unread (see conftest.unread)
     # A background fact that says otherwise contradicts the guide.
     ([(EVIDENCE, "fact_id", "res-g595r-entrectinib", "value", "sensitive")], "res-09", "contradicted"),
     # A background fact that was not found (and whose search is recorded) leaves the claim unverified.
-    ([(UNREAD, "fact_id", "res-g595r-entrectinib", "status", "no_source"),
+    # (The guide's group is made the source's, so that no problem is established without the figure.)
+    ([(CLAIMS, "claim_id", "res-09", "population", "TPM3-NTRK1 G595R mutant cells"),
+      (UNREAD, "fact_id", "res-g595r-entrectinib", "status", "no_source"),
       ("searches.csv", "search_id", "res-01-q1", "fact_id", "res-g595r-entrectinib")], "res-09", "unverified"),
 ])
 def test_the_verdict_follows_the_data(data_copy, edits, claim_id, verdict):
@@ -108,3 +112,41 @@ def test_the_verdict_follows_the_data(data_copy, edits, claim_id, verdict):
     after = verdict_of(claim_id)
     assert before != verdict
     assert after == verdict
+
+
+@pytest.mark.parametrize("edits, claim_id, verdict", [
+    # Patients from cells (issue 17, item 1): a claim about the resistant cells, were it stated for
+    # patients, would be a caveat although the paper behind it was never read.
+    ([(CLAIMS, "claim_id", "res-13", "species", "human")], "res-13", "caveat"),
+    # res-18 is stated for patients and for every NTRK fusion-positive cancer: both problems are known
+    # without the paper; only with neither is it merely unread.
+    ([(CLAIMS, "claim_id", "res-18", "species", "in vitro"),
+      (CLAIMS, "claim_id", "res-18", "population", "M3B cells")], "res-18", "unverified"),
+    # Stated for the group the evidence shows, the generalisation is only unread.
+    ([(CLAIMS, "claim_id", "res-22", "population", "M3B cells")], "res-22", "unverified"),
+    # Fuse and colleagues' cells, were they the guide's whole group, would leave nothing to qualify.
+    ([(CLAIMS, "claim_id", "res-09", "population", "TPM3-NTRK1 G595R mutant cells")], "res-09", "consistent"),
+    # The rarity stated for solid tumours only would be what the database shows.
+    ([(CLAIMS, "claim_id", "res-20", "population", "patients with solid tumours of any type")], "res-20", "consistent"),
+    # A claim about the resistant cells stated for a whole class of drugs that the study did not cover.
+    ([(CLAIMS, "claim_id", "res-14", "drug_class", "TRK inhibitors")], "res-14", "caveat"),
+    # Put as settled, a name read in a cell study is qualified by the design behind it.
+    ([(CLAIMS, "claim_id", "res-07", "strength", "settled")], "res-07", "caveat"),
+])
+def test_the_evidence_rules_follow_the_data(data_copy, edits, claim_id, verdict):
+    before = verdict_of(claim_id)
+    for table, key_col, key, column, value in edits:
+        edit_cell(data_copy / table, key_col, key, column, value)
+    assert before != verdict
+    assert verdict_of(claim_id) == verdict
+
+
+def test_a_problem_known_without_the_figure_outranks_its_being_unread(data_copy):
+    """Unread, Fuse and colleagues' fact still says which cells it was studied in, so the guide's wider
+    group stays a caveat rather than falling back to unverified (issue 17, item 1)."""
+    unread(data_copy / EVIDENCE, "res-g595r-entrectinib", "no_source")
+    edit_cell(data_copy / "searches.csv", "search_id", "res-01-q1", "fact_id", "res-g595r-entrectinib")
+    row = audit.run(data.load()).set_index("claim_id").loc["res-09"]
+    assert row["verdict"] == "caveat"
+    assert row["status"] == "no_source"
+    assert "TPM3-NTRK1 G595R mutant cells" in row["reason"]
