@@ -137,6 +137,10 @@ def endpoint(claim: dict, fact: dict) -> list[Found]:
     if a and b and a != "not stated" and b != "not stated":
         found.append(Found("assessor", a == b, None if a == b else "contradicted",
                            {"claim_assessor": a, "fact_assessor": b, "ref": fact["ref"]}))
+    elif a and a != "not stated" and b == "not stated":
+        # The guide names who assessed it; the source read does not say, so that part is unread.
+        found.append(Found("assessor", False, "unverified",
+                           {"claim_assessor": a, "fact_assessor": b, "ref": fact["ref"]}))
     return found
 
 
@@ -167,8 +171,7 @@ class Reports:
         candidates.pop(fact["fact_id"], None)
         # A report of another end point of the same patients does not supersede this one's figure.
         if _get(fact, "endpoint"):
-            candidates = {k: r for k, r in candidates.items()
-                          if not _get(r, "endpoint") or r["endpoint"] == fact["endpoint"]}
+            candidates = {k: r for k, r in candidates.items() if _get(r, "endpoint") == fact["endpoint"]}
         return sorted((r for r in candidates.values() if _later(r, fact)),
                       key=lambda r: (_get(r, "cutoff") or "", int(_get(r, "n") or 0)))
 
@@ -176,7 +179,9 @@ class Reports:
 def _later(other: dict, fact: dict) -> bool:
     a, b = _get(other, "cutoff"), _get(fact, "cutoff")
     if a and b:
-        return a > b
+        # Compared at the precision both print: 2019-07-15 is not later than 2019-07.
+        shared = min(len(a), len(b))
+        return a[:shared] > b[:shared]
     n_other, n_fact = _get(other, "n"), _get(fact, "n")
     return n_other is not None and n_fact is not None and int(n_other) > int(n_fact)
 

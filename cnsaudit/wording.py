@@ -85,6 +85,9 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
             return f"same end point ({f['fact_endpoint']})"
         return f"the guide gives it as {f['claim_endpoint']}; {_src(cite, f, 'prints')} it for {f['fact_endpoint']}"
     if kind == "assessor":
+        if f["fact_assessor"] == "not stated":
+            return (f"the guide says {f['claim_assessor']} assessed it; the part of {cite(f['ref'])} "
+                    "read does not say who did")
         if f["claim_assessor"] == f["fact_assessor"]:
             return f"assessed by {f['fact_assessor']}, as the guide says"
         return f"the guide says {f['claim_assessor']}; {_src(cite, f, 'reports')} {f['fact_assessor']} assessment"
@@ -126,6 +129,8 @@ def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
     if kind == "end point":
         return (f"The figure is {f['fact_endpoint']}, not {f['claim_endpoint']}; the two measure different "
                 "things and should not be compared or pooled.")
+    if kind == "assessor" and f["fact_assessor"] == "not stated":
+        return "Who assessed the response is not confirmed by the source read."
     if kind == "assessor":
         return (f"The source reports {f['fact_assessor']} assessment, not {f['claim_assessor']}; the two "
                 "often differ.")

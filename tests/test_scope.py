@@ -233,3 +233,38 @@ def test_every_kind_of_finding_has_words_and_an_explanation():
         # A source is named through the cite function, never as a raw key, where one is given.
         cited = wording.say(found.kind, found.fields, cite=lambda key: "Someone et al. 2020")
         assert " r " not in f" {cited} " or found.kind in ("measure",), found.kind
+
+
+def test_an_assessor_the_source_does_not_name_is_unread_not_passed(data_copy):
+    cid = add_pair(data_copy, {"endpoint": "objective response", "assessor": "independent central review"},
+                   {"endpoint": "objective response", "assessor": "not stated"})
+    row = row_of(cid)
+    assert row["verdict"] == "unverified"
+    assert "does not say who did" in row["reason"]
+    edit_cell(data_copy / EVIDENCE, "fact_id", "test-fact-1", "assessor", "independent central review")
+    assert verdict(cid) == "consistent"
+
+
+def test_cut_offs_are_compared_at_the_precision_both_print():
+    reports = scope.Reports(pd.DataFrame([
+        {"fact_id": "early", "drug": "x", "population": "g", "status": "printed", "cutoff": "2019-07", "n": None,
+         "series": None, "endpoint": None},
+        {"fact_id": "same-month", "drug": "x", "population": "g", "status": "printed", "cutoff": "2019-07-15",
+         "n": None, "series": None, "endpoint": None},
+    ]))
+    assert reports.newer({"fact_id": "early", "drug": "x", "population": "g", "cutoff": "2019-07",
+                          "n": None, "series": None, "endpoint": None}) == []
+
+
+def test_a_later_report_of_another_end_point_does_not_supersede():
+    rows = pd.DataFrame([
+        {"fact_id": "later", "drug": "x", "population": "g", "status": "printed", "cutoff": "2021-01", "n": None,
+         "series": None, "endpoint": "duration of response"},
+        {"fact_id": "later-safety", "drug": "x", "population": "g", "status": "printed", "cutoff": "2021-01",
+         "n": None, "series": None, "endpoint": None},
+    ])
+    early = {"fact_id": "early", "drug": "x", "population": "g", "cutoff": "2019-07", "n": None, "series": None,
+             "endpoint": "objective response"}
+    assert scope.Reports(rows).newer(early) == []
+    rows.loc[0, "endpoint"] = "objective response"
+    assert [r["fact_id"] for r in scope.Reports(rows).newer(early)] == ["later"]
