@@ -144,7 +144,7 @@ def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
 _INCONSISTENT = ("The guide's own figures cannot all be right: at least one of them is misprinted or "
                  "comes from another group of patients.")
 _MEANING = {
-    ("value", "contradicted"): "The source prints a different figure; quote the source's, not the guide's.",
+    ("value", "contradicted"): "The source says something else; go by the source, not the guide.",
     ("value", "caveat"): "The guide names this case but gives no rule for it; read the source's rule.",
     ("n", "contradicted"): "The source reports a different number of patients, so the figure rests on another group.",
     ("k", "contradicted"): "The source reports a different count of patients with the outcome.",
