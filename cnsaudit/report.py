@@ -40,7 +40,7 @@ def section(audit: pd.DataFrame, location_prefix: str | tuple[str, ...]) -> Clai
 def claim_table(audit: pd.DataFrame, name: str | None = None, caption: str | None = None):
     """Every claim of a chapter, in the reader's columns; with `name` a numbered table with this
     caption, which the text cites as {numref}`name`."""
-    table = ClaimTable(audit)
+    table = ClaimTable(audit, row_ids=True)
     if name is None:
         return table
     from .numbered import numbered
@@ -261,3 +261,58 @@ def guide_identity(tables: Tables, chapter: str) -> pd.DataFrame:
     return pd.DataFrame({"the guide audited": [f"“{titles.iloc[0]['text']}”", row["publisher"], row["published"],
                               row["sha256"]]},
                         index=pd.Index(["title", "publisher", "published", "file SHA-256"]))
+
+
+# --- the dose rules of one label version, in words ---------------------------------------------------
+
+_BANDS = {"ge1": "at least 1.0 m²", "lt1": "below 1.0 m²", "lt1-start": "started below 1.0 m², now larger",
+          "any": "any"}
+_AGE_GROUPS = {"any": "adult or child", "adult": "adult", "paediatric": "child"}
+_REACTIONS = {"liver-test": "liver-test abnormality", "other": "other adverse reaction"}
+_OUTCOMES = {"withhold": "withhold", "resume": "resume at the next lower level", "discontinue": "stop for good",
+             "refuse": "no dose computed", "avoid": "avoid"}
+# A time limit changes what the outcome means: resume if resolved within it, stop if not.
+_WITHIN = {"resume": "if resolved within", "discontinue": "if not resolved within"}
+_KINDS = {"start": "starting dose", "reduction": "dose reduction", "continuity": "child who has grown",
+          "adverse": "adverse reaction", "interaction": "interacting drug", "hepatic": "liver impairment",
+          "formulation": "formulation"}
+
+
+def _when(r) -> str:
+    parts = [] if r["reaction"] else [_KINDS.get(r["kind"], r["kind"])]
+    if r["level"] and r["level"] != "0":
+        parts.append(f"level {r['level']}")
+    if r["reaction"]:
+        grade = f", grade {r['min_grade']} or higher" if r["min_grade"] else ""
+        parts.append(_REACTIONS.get(r["reaction"], r["reaction"]) + grade)
+    if r["drug_class"]:
+        parts.append(r["drug_class"].replace("-", " ") + " of CYP3A4")
+    if r["child_pugh"]:
+        parts.append(f"Child-Pugh {r['child_pugh']}")
+    return ", ".join(parts)
+
+
+def _dose(r) -> str:
+    if r["outcome"] == "dose" and r["dose"]:
+        from .claim_table import normalise_units
+
+        return normalise_units(f"{r['dose']} {r['dose_unit']} {r['frequency']}".strip())
+    if r["factor"]:
+        return f"{r['factor']} × the dose"
+    words = _OUTCOMES.get(r["outcome"], r["outcome"])
+    if r["limit"]:
+        words += f" {_WITHIN.get(r['outcome'], 'within')} {r['limit']} {r['limit_unit']}"
+    return words
+
+
+def dose_rules(rules: pd.DataFrame, version: str) -> pd.DataFrame:
+    """One label version's dose rules as a reader reads them: the situation, the body-surface area,
+    who, the dose (or what to do), and whether the label's words were read. Columns in words."""
+    shown = rules[rules["version"] == version].fillna("")
+    return pd.DataFrame({
+        "situation": [_when(r) for _, r in shown.iterrows()],
+        "dose or action": [_dose(r) for _, r in shown.iterrows()],
+        "body-surface area": [_BANDS.get(b, "—") if b else "—" for b in shown["bsa_band"]],
+        "patient": [_AGE_GROUPS.get(a, "—") if a else "—" for a in shown["age_group"]],
+        "label text": ["read" if s == "printed" else "not read" for s in shown["status"]],
+    }).set_index("situation")

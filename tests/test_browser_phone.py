@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .browser_support import ARTIFACTS, check_page
+from .browser_support import ARTIFACTS, check_page, overflowing_tables
 from .conftest import toc_pages
 
 PHONE = (390, 844)
@@ -87,5 +87,27 @@ def test_the_worklist_stacks_as_labelled_cards_on_a_phone(browser, site):
         assert {display for _, _, display, _ in cards} == {"block"}
         assert {label for *_, label in cards} == {'"where to read"'}
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_no_table_needs_sideways_scrolling_on_a_phone(browser, site, path):
+    assert overflowing_tables(browser, site, path, PHONE) == []
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_dose_rule_table_shows_the_dose_at_both_widths(browser, site, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(f"{site}/chapters/larotrectinib.html", wait_until="networkidle")
+        cells = page.locator('table.dataframe td[data-label="dose or action"]')
+        assert cells.count() > 0
+        box = cells.first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert "mg" in cells.first.inner_text()
+        headings = page.evaluate("""() => [...document.querySelectorAll('table.dataframe th, table.dataframe td')]
+                                    .map(c => c.getAttribute('data-label') || '')""")
+        assert not [h for h in headings if "_" in h], "a raw column name is shown"
     finally:
         page.close()
