@@ -74,7 +74,8 @@ def used_glyphs(site: Path) -> dict[str, set[int]]:
 def font_glyphs(path: Path) -> set[int]:
     from fontTools.ttLib import TTFont
 
-    return set(TTFont(str(path)).getBestCmap())
+    with TTFont(str(path)) as font:
+        return set(font.getBestCmap())
 
 
 def missing(site: Path, folder: Path = OUT) -> dict[str, list[str]]:
@@ -106,6 +107,7 @@ def write_subsets(site: Path, folder: Path = OUT) -> list[Path]:
         sub.populate(unicodes=points)
         sub.subset(font)
         subset.save_font(font, str(folder / target), options)
+        font.close()
         written.append(folder / target)
     return written
 

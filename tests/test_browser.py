@@ -110,3 +110,15 @@ def test_a_chapter_claim_row_has_its_anchor_and_links_to_the_audit(browser, site
         assert href == "audit.html#claim-lar-30"
     finally:
         page.close()
+
+
+def test_a_search_for_a_claim_id_opens_its_row(browser, site):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{site}/search.html?q=lar-46", wait_until="networkidle")
+        page.wait_for_selector("#search-results li a")
+        hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+        assert any(h.split("?")[0].endswith("chapters/audit.html") and h.endswith("#claim-lar-46")
+                   for h in hrefs), hrefs
+    finally:
+        page.close()

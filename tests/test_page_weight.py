@@ -39,6 +39,7 @@ def test_a_missing_icon_is_reported(built, tmp_path):
     sub.populate(unicodes=keep)
     sub.subset(font)
     subset.save_font(font, str(path), subset.Options(flavor="woff"))
+    font.close()
     assert icons.missing(built, tmp_path) == {"fa-bars": ["U+F0C9"]}
 
 
