@@ -118,7 +118,6 @@ def test_a_search_for_a_claim_id_opens_its_row(browser, site):
         page.goto(f"{site}/search.html?q=lar-46", wait_until="networkidle")
         page.wait_for_selector("#search-results li a")
         hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
-        assert any(h.split("?")[0].endswith("chapters/audit.html") and h.endswith("#claim-lar-46")
-                   for h in hrefs), hrefs
+        assert "chapters/audit.html#claim-lar-46" in hrefs, hrefs
     finally:
         page.close()
