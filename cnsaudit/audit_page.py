@@ -170,9 +170,19 @@ def read_status_counts(results: pd.DataFrame) -> pd.DataFrame:
     rows = results[results["verdict"] == "unverified"]
     counts = rows["status"].value_counts()
     return pd.DataFrame(
-        [{"evidence status": s, "what was read": STATUS_MEANING[s], "unverified claims": int(counts[s])}
+        [{"what was read": STATUS_MEANING[s], "unverified claims": int(counts[s])}
          for s in STATUS_MEANING if s in counts.index]
-    ).set_index("evidence status")
+    ).set_index("what was read")
+
+
+def coverage_table(tables: Tables) -> pd.DataFrame:
+    """Numbers per guide (cnsaudit.coverage), each guide named by its topic, not its file."""
+    from . import coverage
+
+    counts = coverage.per_guide(tables.number_claims, tables.exclusions)
+    counts.index = counts.index.map(tables.guides.set_index("guide")["topic"])
+    counts.index.name, counts.columns.name = "guide", None
+    return counts
 
 
 OUTCOME_WORDS = {"found": "found", "found-different": "found something different",

@@ -316,3 +316,39 @@ def dose_rules(rules: pd.DataFrame, version: str) -> pd.DataFrame:
         "patient": [_AGE_GROUPS.get(a, "—") if a else "—" for a in shown["age_group"]],
         "label text": ["read" if s == "printed" else "not read" for s in shown["status"]],
     }).set_index("situation")
+
+
+# --- evidence rows as a reader reads them ------------------------------------------------------------
+
+# The tables' column names in words; a column not named here keeps its own name (already words).
+EVIDENCE_HEADINGS = {"drug": "drug", "quantity": "what is measured", "population": "population", "value": "value",
+                     "n": "patients (n)", "species": "species", "steady_state": "at steady state",
+                     "status": "what was read", "ref": "source", "source_location": "where in the source"}
+_STATUS_SHORT = {"printed": "printed", "derived": "derived from printed figures",
+                 "not_in_full_text": "not in the full text read", "abstract_only": "abstract or excerpt only",
+                 "no_source": "no source identified", "sheet_only": "starting sheet only, not found again"}
+
+
+def shown_evidence(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of data/evidence/ (from `evidence_rows`) in the reader's words: headings in words,
+    statuses as what was read, sources as short citations, no internal ids, a dash for nothing."""
+    from .findings import short_citations
+
+    cites = short_citations()
+    shown = rows.reset_index(drop=True).copy()
+    if "status" in shown:
+        shown["status"] = shown["status"].map(lambda s: _STATUS_SHORT.get(s, s))
+    if "ref" in shown:
+        shown["ref"] = shown["ref"].map(lambda r: cites.get(r, r) if isinstance(r, str) and r else "—")
+    if "drug" in shown:
+        shown["drug"] = shown["drug"].replace({"none": "—", "": "—"})
+    if "steady_state" in shown:
+        shown["steady_state"] = shown["steady_state"].map({"yes": "yes", "no": "no", True: "yes", False: "no"})
+    shown = shown.rename(columns=EVIDENCE_HEADINGS)
+    first = shown.columns[0]
+    return shown.set_index(first).astype(object).where(shown.set_index(first).notna(), "—")
+
+
+# What `dosing.csf_plasma_ratio` returns, in words.
+RATIO_HEADINGS = {"csf_to_plasma": "CSF-to-plasma ratio", "csf_to_unbound_plasma": "CSF-to-unbound-plasma ratio",
+                  "fu_plasma": "unbound fraction in plasma", "fu_csf": "unbound fraction in CSF"}

@@ -140,3 +140,23 @@ def test_the_reason_counts_the_searches_the_page_lists(results, tables):
         m = re.search(r"(\d+) search(?:es)? recorded in the search log", r.reason)
         listed = len(audit.searches_for(tables.searches, r.claim_id, r.fact_id))
         assert (int(m.group(1)) if m else 0) == listed, r.claim_id
+
+
+RAW = ("fact_id", "claim_id", "source_location", "maps_to", "printed", "abstract_only", "no_source", "sheet_only",
+       ".txt")
+
+
+def test_tables_of_evidence_and_coverage_speak_words_not_keys(results, tables):
+    from cnsaudit import report
+
+    for frame in (report.shown_evidence(report.evidence_rows(
+                      tables, ["res-g595r-name", "alex-n-alc"], ["drug", "quantity", "value", "status", "ref",
+                                                                  "source_location"])),
+                  audit_page.coverage_table(tables)):
+        text = frame.to_html()
+        assert not [raw for raw in RAW if raw in text.replace("printed</td>", "")], text
+    shown = report.shown_evidence(report.evidence_rows(tables, ["alex-n-alc"], ["drug", "status", "ref"]))
+    assert list(shown.reset_index().columns) == ["drug", "what was read", "source"]
+    assert shown.iloc[0]["source"] == "Mok et al. 2020"
+    counts = audit_page.read_status_counts(results)
+    assert counts.index.name == "what was read" and "abstract_only" not in counts.to_html()
