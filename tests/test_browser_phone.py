@@ -111,3 +111,25 @@ def test_the_dose_rule_table_shows_the_dose_at_both_widths(browser, site, width)
         assert not [h for h in headings if "_" in h], "a raw column name is shown"
     finally:
         page.close()
+
+
+FORESTS = [("chapters/entrectinib.html", "fig-ent-response"), ("chapters/alectinib.html", "fig-alc-forest"),
+           ("chapters/larotrectinib.html", "fig-lar-forest"), ("chapters/synthesis.html", "fig-syn-forest")]
+
+
+@pytest.mark.parametrize("path, figure", FORESTS)
+def test_every_forest_plot_is_legible_at_phone_width(browser, site, path, figure):
+    """A forest plot draws its text at 11 pt, 15.3 px at the figure's own size: shown at 390 px it
+    must be scaled by no less than 0.65 (text of at least 10 px) and fit the page."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{site}/{path}", wait_until="networkidle")
+        shown, natural, right = page.evaluate(f"""() => {{
+            const img = document.getElementById('{figure}').querySelector('img');
+            return [img.getBoundingClientRect().width, img.naturalWidth, img.getBoundingClientRect().right];
+        }}""")
+        assert natural > 0
+        assert shown / natural >= 0.65, (figure, shown, natural)
+        assert right <= 390
+    finally:
+        page.close()
