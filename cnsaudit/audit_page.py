@@ -45,18 +45,22 @@ class ClaimsByGuide:
 
     def __init__(self, results: pd.DataFrame, tables: Tables, verdict: str):
         self.parts = []
+        self.verdict = verdict
         topics = tables.guides.set_index("guide")["topic"]
         rows = results[results["verdict"] == verdict]
         for guide, group in rows.groupby("guide", sort=True):
             self.parts.append((topics[guide], chapter_link(tables, guide),
-                               ClaimTable(group, anchors=True, cite=claim_citation)))
+                               ClaimTable(group, anchors=True, cite=True,
+                                          chapter=chapter_link(tables, guide).split("#")[0]),
+                               group_anchor(tables, guide, verdict)))
 
     def _repr_html_(self) -> str:
         if not self.parts:
             return "<p>No claim has this verdict.</p>"
-        return "\n".join(f'<p><strong>{html.escape(topic)}</strong> '
+        return "\n".join(f'<div class="audit-group" id="{ident}" data-guide="{html.escape(topic, quote=True)}">'
+                         f'<p><strong>{html.escape(topic)}</strong> '
                          f'(<a href="{html.escape(link)}">recomputed in its chapter</a>)</p>'
-                         f"{table._repr_html_()}" for topic, link, table in self.parts)
+                         f"{table._repr_html_()}</div>" for topic, link, table, ident in self.parts)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         from .latex_output import LATEX_MIME
@@ -67,10 +71,62 @@ class ClaimsByGuide:
         if not self.parts:
             return "No claim has this verdict.\n"
         return "\n".join(f"\\paragraph{{{_latex_text(topic)}}}\n{table.latex()}"
-                         for topic, link, table in self.parts)
+                         for topic, link, table, _ in self.parts)
 
     def __repr__(self) -> str:
-        return "\n\n".join(f"{topic}\n{table!r}" for topic, _, table in self.parts) or "No claim has this verdict."
+        return "\n\n".join(f"{topic}\n{table!r}" for topic, _, table, _ in self.parts) or "No claim has this verdict."
+
+
+def group_anchor(tables: Tables, guide: str, verdict: str) -> str:
+    """The anchor of one guide's claims under one verdict, e.g. 'audit-contradicted-lar'."""
+    chapter = tables.guides.set_index("guide").loc[guide, "chapter"]
+    return f"audit-{verdict}-{CHAPTER_PREFIX.get(chapter, Path(chapter).name)}"
+
+
+class AuditIndex:
+    """Claims per guide and verdict, each count a link to that guide's claims under that verdict;
+    the filter of _static/cnsaudit-audit.js is drawn above it."""
+
+    def __init__(self, results: pd.DataFrame, tables: Tables):
+        topics = tables.guides.set_index("guide")["topic"]
+        self.rows = []
+        for guide, group in results.groupby("guide", sort=True):
+            counts = group["verdict"].value_counts()
+            self.rows.append((topics[guide], [(v, int(counts.get(v, 0)), group_anchor(tables, guide, v))
+                                              for v in VERDICT_ORDER], len(group)))
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{v}</th>" for v in VERDICT_ORDER)
+        body = []
+        for topic, cells, total in self.rows:
+            counts = "".join(f'<td data-label="{v}">' + (f'<a href="#{a}">{n}</a>' if n else "0") + "</td>"
+                             for v, n, a in cells)
+            body.append(f'<tr><th data-label="guide">{html.escape(topic)}</th>{counts}'
+                        f'<td data-label="all claims">{total}</td></tr>')
+        return (f'<table class="audit-index"><thead><tr><th>guide</th>{head}<th>all claims</th></tr></thead>'
+                f'<tbody>{"".join(body)}</tbody></table>')
+
+    def latex(self, caption: str | None = None, label: str | None = None) -> str:
+        frame = pd.DataFrame([[topic, *[n for _, n, _ in cells], total] for topic, cells, total in self.rows],
+                             columns=["guide", *VERDICT_ORDER, "all claims"])
+        width = 0.62 / (len(VERDICT_ORDER) + 1)
+        return longtable(frame.astype(str).map(escape),
+                         r"p{0.3\linewidth}" + "".join(rf"p{{{width:.3f}\linewidth}}" for _ in frame.columns[1:]),
+                         caption=escape(caption) if caption else None, label=label)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .latex_output import LATEX_MIME
+
+        return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(), "text/plain": repr(self)}
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{topic}: " + ", ".join(f"{n} {v}" for v, n, _ in cells) + f" ({total} claims)"
+                          for topic, cells, total in self.rows)
+
+
+def audit_index(results: pd.DataFrame, tables: Tables) -> AuditIndex:
+    """The audit page's index: claims per guide and verdict, each count linking to its claims."""
+    return AuditIndex(results, tables)
 
 
 def claims_html(results: pd.DataFrame, tables: Tables, verdict: str) -> ClaimsByGuide:
@@ -114,9 +170,19 @@ def read_status_counts(results: pd.DataFrame) -> pd.DataFrame:
     rows = results[results["verdict"] == "unverified"]
     counts = rows["status"].value_counts()
     return pd.DataFrame(
-        [{"evidence status": s, "what was read": STATUS_MEANING[s], "unverified claims": int(counts[s])}
+        [{"what was read": STATUS_MEANING[s], "unverified claims": int(counts[s])}
          for s in STATUS_MEANING if s in counts.index]
-    ).set_index("evidence status")
+    ).set_index("what was read")
+
+
+def coverage_table(tables: Tables) -> pd.DataFrame:
+    """Numbers per guide (cnsaudit.coverage), each guide named by its topic, not its file."""
+    from . import coverage
+
+    counts = coverage.per_guide(tables.number_claims, tables.exclusions)
+    counts.index = counts.index.map(tables.guides.set_index("guide")["topic"])
+    counts.index.name, counts.columns.name = "guide", None
+    return counts
 
 
 OUTCOME_WORDS = {"found": "found", "found-different": "found something different",
@@ -144,17 +210,19 @@ def _searches_html(results: pd.DataFrame, tables: Tables) -> str:
     for r in rows.itertuples():
         found = log.of(r.claim_id, r.fact_id)
         read = f"{STATUS_MEANING[r.status]} ({short_citations().get(r.ref, r.ref)})"
-        link = f'<a href="#{anchor(r.claim_id)}">{html.escape(r.claim_id)}</a>'
+        # The log is a page of its own (chapters/searches): each claim links to its row in the audit.
+        link = f'<a href="audit.html#{anchor(r.claim_id)}">{html.escape(r.claim_id)}</a>'
         head = (f'<tr id="searches-{html.escape(r.claim_id)}"><td data-label="claim">{link}</td>'
                 f'<td data-label="what was read">{html.escape(read)}</td><td data-label="searches">')
         if found.empty:
             parts.append(f"{head}no search recorded</td></tr>")
             continue
-        entries = "".join(f'<tr><td data-label="searched">{html.escape(s.searched)} ({html.escape(s.corpus)})</td>'
-                      f'<td data-label="query">{html.escape(s.query)}</td>'
-                      f'<td data-label="what came back">{html.escape(s.returned)}</td>'
-                      f'<td data-label="outcome">{html.escape(OUTCOME_WORDS[s.outcome])}</td></tr>'
-                      for s in found.itertuples())
+        # Nearly a thousand searches: their cards take the labels from the style sheet by column
+        # (_static/cnsaudit.css), not from an attribute on every cell, which kept the page over 1.2 MB.
+        entries = "".join(f"<tr><td>{html.escape(s.searched)} ({html.escape(s.corpus)})</td>"
+                          f"<td>{html.escape(s.query)}</td><td>{html.escape(s.returned)}</td>"
+                          f"<td>{html.escape(OUTCOME_WORDS[s.outcome])}</td></tr>"
+                          for s in found.itertuples())
         parts.append(f"{head}<details><summary>{html.escape(search_summary(found))}</summary>"
                      '<table class="search-log"><thead><tr><th>searched</th><th>query</th>'
                      f"<th>what came back</th><th>outcome</th></tr></thead><tbody>{entries}</tbody></table>"

@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CFF = "CITATION.cff"
 TITLE = "Brain-penetrant kinase inhibitors: an executable audit of secondary guides"
 AUTHOR = "The cnsaudit contributors"
+# The audit page shows one claim's entry with this in place of the claim's id; its "cite" buttons
+# (_static/cnsaudit-audit.js) put each row's id there, so every claim's citation comes from this module.
+CLAIM_PLACEHOLDER = "CLAIM-ID"
 # The DOI syntax CITATION.cff's own schema accepts for `doi`.
 DOI = re.compile(r"^10\.\d{4,9}(\.\d+)?/[A-Za-z0-9:/_;\-\.\(\)\[\]\\]+$")
 

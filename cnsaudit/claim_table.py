@@ -108,29 +108,41 @@ def _linked(text: str, ref: str | None) -> str:
 
 class ClaimTable:
     def __init__(self, audit: pd.DataFrame, anchors: bool = False, caption: str | None = None,
-                 cite=None):
+                 cite: bool = False, row_ids: bool = False, chapter: str | None = None):
         audit = audit.reset_index(drop=True) if "claim_id" in audit else audit.reset_index()
         self.rows = rows_for(audit)
         self.refs = list(audit["ref"]) if "ref" in audit else [None] * len(audit)
-        self.anchors = anchors
+        self.anchors = anchors  # the audit page's rows: the claims' citable targets (HTML and PDF)
+        self.row_ids = row_ids  # a chapter's full claim table: each row reachable as #claim-<id>
         self.caption = caption
-        self.cite = cite  # claim id -> BibTeX text, offered on the audit page
+        # The audit page offers each claim's citation: _static/cnsaudit-audit.js fills the page's one
+        # citation entry (cite.md's, built with year, version and commit) in with the row's id, so
+        # the page does not carry 187 copies of it.
+        self.cite = cite
+        self.chapter = chapter  # the chapter page holding the same claim's row, linked from the audit
 
     def _repr_html_(self) -> str:
-        out = ['<table class="claim-table">']
+        cite = ' data-cite="claim"' if self.anchors and self.cite else ""
+        out = [f'<table class="claim-table"{cite}>']
         if self.caption:
             out.append(f"<caption>{html.escape(self.caption)}</caption>")
         out.append("<thead><tr>" + "".join(f"<th>{c}</th>" for c in COLUMNS) + "</tr></thead><tbody>")
         for r, ref in zip(self.rows.itertuples(index=False), self.refs):
             claim_id = html.escape(r[0])
-            ident = f' id="claim-{claim_id}"' if self.anchors else ""
-            first = f'<a href="#claim-{claim_id}">{claim_id}</a>' if self.anchors else claim_id
-            if self.anchors and self.cite is not None:
-                first += ('<details class="claim-cite"><summary>cite</summary>'
-                          f"<pre>{html.escape(self.cite(r[0]))}</pre></details>")
+            ident = f' id="claim-{claim_id}"' if self.anchors or self.row_ids else ""
+            if self.anchors:
+                first = f'<a href="#claim-{claim_id}">{claim_id}</a>'
+                if self.chapter:
+                    first += (f' <a class="claim-elsewhere" href="{html.escape(self.chapter)}#claim-{claim_id}">'
+                              "in its chapter</a>")
+            elif self.row_ids:
+                first = (f'<a href="#claim-{claim_id}">{claim_id}</a> <a class="claim-elsewhere" '
+                         f'href="audit.html#claim-{claim_id}">in the audit</a>')
+            else:
+                first = claim_id
             cells = [first, f'<span class="verdict-badge verdict-{html.escape(r[1])}">{html.escape(r[1])}</span>']
             cells += [html.escape(r[2]), _linked(r[3], ref), _linked(r[4], ref)]
-            out.append(f"<tr{ident}>" + "".join(
+            out.append(f'<tr{ident} data-verdict="{html.escape(r[1])}">' + "".join(
                 f'<td data-label="{label}">{cell}</td>' for label, cell in zip(COLUMNS, cells)) + "</tr>")
         out.append("</tbody></table>")
         return "".join(out)

@@ -51,51 +51,74 @@ def ratio_panel(ax, rows: pd.DataFrame, title: str, log: bool = True) -> None:
     ax.grid(axis="x", alpha=0.3)
 
 
-def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="response rate (%)"):
-    """Forest plot of proportions with exact 95% intervals; derived counts drawn hollow."""
+def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="response rate (%)",
+           marks: dict[int, float] | None = None):
+    """Forest plot of proportions with exact 95% intervals; derived counts drawn hollow.
+
+    Each row's label is written above its interval, across the plot, so the figure keeps one
+    narrow width (about 5 inches at 11 pt) whatever the labels: shown at a phone's 358 px it is
+    scaled by about 0.7, and its text stays near 11 px. `marks` draws a guide's figure (a cross)
+    on the rows it names, by position in `frame`."""
+    from textwrap import wrap
+
+    labels = ["\n".join(wrap(str(v), 50)) for v in frame[label_col]]
+    lines = [label.count("\n") + 1 for label in labels]
+    # Each row, in inches: a gap from the row above, its label's lines, then the interval just below.
+    heights = [0.3 + 0.28 * n + 0.22 for n in lines]
     if ax is None:
-        # Wide enough for the longest label at 10 pt beside a plot area of about 4.5 inches.
-        longest = max((len(str(v)) for v in frame[label_col]), default=0)
-        fig, ax = plt.subplots(figsize=(min(15, max(8, 4.5 + 0.075 * longest)), 0.5 * len(frame) + 1.4))
+        fig, ax = plt.subplots(figsize=(5.2, sum(heights) + 1.3))
     else:
         fig = ax.figure
-    for i, r in enumerate(frame.to_dict("records")):
+    y, ticks = 0.0, []
+    for r, label, n in zip(frame.to_dict("records"), labels, lines):
+        y += 0.3 + 0.28 * n + 0.22
         derived = "derived" in r["counts"]
         colour = COLOURS["derived" if derived else "printed"]
-        ax.plot([r["_low"], r["_high"]], [i, i], color=colour, lw=2)
-        ax.plot(r["_pct"], i, "o", ms=8, color=colour, mfc="white" if derived else colour, mew=2)
-        ax.text(101, i, f"{r['_k']}/{r['_n']}", va="center", fontsize=10)
-    ax.set_yticks(range(len(frame)), frame[label_col])
+        ax.text(0.5, y - 0.16, label, va="bottom", ha="left", fontsize=11)
+        ax.plot([r["_low"], r["_high"]], [y, y], color=colour, lw=2)
+        ax.plot(r["_pct"], y, "o", ms=8, color=colour, mfc="white" if derived else colour, mew=2)
+        ax.text(101, y, f"{r['_k']}/{r['_n']}", va="center", fontsize=11)
+        ticks.append(y)
+    for i, value in (marks or {}).items():
+        ax.plot(float(value), ticks[i], "x", color="#D55E00", ms=10, mew=2.5)
+    ax.set_yticks([])
+    ax.set_ylim(y + 0.3, 0)
     ax.set_xlim(0, 100)
-    ax.invert_yaxis()
     ax.grid(axis="x", alpha=0.3)
-    ax.set_xlabel(f"{xlabel}, with exact 95% interval")
+    ax.set_xlabel(f"{xlabel},\nwith exact 95% interval", fontsize=11)
     ax.plot([], [], "o", color=COLOURS["printed"], label="counts printed")
     ax.plot([], [], "o", color=COLOURS["derived"], mfc="white", mew=2, label="counts derived")
+    if marks:
+        ax.plot([], [], "x", color="#D55E00", ms=10, mew=2.5, label="guide's figure")
     # The legend goes above the plot, outside the data: inside, its marker read as a data point.
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=10, frameon=False)
-    ax.tick_params(labelsize=10)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=11, frameon=False)
+    ax.tick_params(labelsize=11)
     fig.tight_layout()
     return fig
 
 
+def _panel_height(group: pd.DataFrame, label_col: str) -> float:
+    """The inches `forest` gives a panel's rows (labels wrapped at 50 characters)."""
+    from textwrap import wrap
+
+    return sum(0.3 + 0.28 * len(wrap(str(v), 50)) + 0.22 for v in group[label_col]) + 0.3
+
+
 def forest_by(frame: pd.DataFrame, by: list[str], label_col: str = "population"):
-    """One forest panel per end point and assessor, stacked on one axis of percentages: rates of
-    unlike end points are never drawn under one heading."""
+    """One forest panel per end point and assessor, stacked at the phone-readable width `forest` uses:
+    rates of unlike end points are never drawn under one heading."""
     groups = list(frame.groupby(by, sort=True))
-    longest = max((len(str(v)) for v in frame[label_col]), default=0)
-    fig, axes = plt.subplots(len(groups), 1, squeeze=False, sharex=True,
-                             figsize=(min(15, max(8, 4.5 + 0.075 * longest)), 0.5 * len(frame) + 1.6 * len(groups)),
-                             gridspec_kw={"height_ratios": [len(g) + 1 for _, g in groups]})
+    heights = [_panel_height(g, label_col) for _, g in groups]
+    fig, axes = plt.subplots(len(groups), 1, squeeze=False,
+                             figsize=(5.2, sum(heights) + 1.2 * len(groups) + 0.6),
+                             gridspec_kw={"height_ratios": heights})
     for ax, (key, group) in zip(axes[:, 0], groups):
         forest(group.reset_index(drop=True), label_col, ax=ax, xlabel="rate (%)")
         key = key if isinstance(key, tuple) else (key,)
-        ax.set_title("; ".join(f"{name}: {value}" for name, value in zip(by, key)), fontsize=10, loc="left",
-                     pad=24 if ax is axes[0, 0] else 6)
+        ax.set_title("\n".join(f"{name}: {value}" for name, value in zip(by, key)), fontsize=11, loc="left",
+                     pad=28 if ax is axes[0, 0] else 6)
         if ax is not axes[0, 0]:
             ax.get_legend().remove()
-        if ax is not axes[-1, 0]:
-            ax.set_xlabel("")
     fig.tight_layout()
     return fig
 

@@ -40,7 +40,7 @@ def section(audit: pd.DataFrame, location_prefix: str | tuple[str, ...]) -> Clai
 def claim_table(audit: pd.DataFrame, name: str | None = None, caption: str | None = None):
     """Every claim of a chapter, in the reader's columns; with `name` a numbered table with this
     caption, which the text cites as {numref}`name`."""
-    table = ClaimTable(audit)
+    table = ClaimTable(audit, row_ids=True)
     if name is None:
         return table
     from .numbered import numbered
@@ -297,3 +297,94 @@ def guide_identity(tables: Tables, chapter: str) -> pd.DataFrame:
     return pd.DataFrame({"the guide audited": [f"“{titles.iloc[0]['text']}”", row["publisher"], row["published"],
                               row["sha256"]]},
                         index=pd.Index(["title", "publisher", "published", "file SHA-256"]))
+
+
+# --- the dose rules of one label version, in words ---------------------------------------------------
+
+_BANDS = {"ge1": "at least 1.0 m²", "lt1": "below 1.0 m²", "lt1-start": "started below 1.0 m², now larger",
+          "any": "any"}
+_AGE_GROUPS = {"any": "adult or child", "adult": "adult", "paediatric": "child"}
+_REACTIONS = {"liver-test": "liver-test abnormality", "other": "other adverse reaction"}
+_OUTCOMES = {"withhold": "withhold", "resume": "resume at the next lower level", "discontinue": "stop for good",
+             "refuse": "no dose computed", "avoid": "avoid"}
+# A time limit changes what the outcome means: resume if resolved within it, stop if not.
+_WITHIN = {"resume": "if resolved within", "discontinue": "if not resolved within"}
+_KINDS = {"start": "starting dose", "reduction": "dose reduction", "continuity": "child who has grown",
+          "adverse": "adverse reaction", "interaction": "interacting drug", "hepatic": "liver impairment",
+          "formulation": "formulation"}
+
+
+def _when(r) -> str:
+    parts = [] if r["reaction"] else [_KINDS.get(r["kind"], r["kind"])]
+    if r["level"] and r["level"] != "0":
+        parts.append(f"level {r['level']}")
+    if r["reaction"]:
+        grade = f", grade {r['min_grade']} or higher" if r["min_grade"] else ""
+        parts.append(_REACTIONS.get(r["reaction"], r["reaction"]) + grade)
+    if r["drug_class"]:
+        parts.append(r["drug_class"].replace("-", " ") + " of CYP3A4")
+    if r["child_pugh"]:
+        parts.append(f"Child-Pugh {r['child_pugh']}")
+    return ", ".join(parts)
+
+
+def _dose(r) -> str:
+    if r["outcome"] == "dose" and r["dose"]:
+        from .claim_table import normalise_units
+
+        return normalise_units(f"{r['dose']} {r['dose_unit']} {r['frequency']}".strip())
+    if r["factor"]:
+        return f"{r['factor']} × the dose"
+    words = _OUTCOMES.get(r["outcome"], r["outcome"])
+    if r["limit"]:
+        words += f" {_WITHIN.get(r['outcome'], 'within')} {r['limit']} {r['limit_unit']}"
+    return words
+
+
+def dose_rules(rules: pd.DataFrame, version: str) -> pd.DataFrame:
+    """One label version's dose rules as a reader reads them: the situation, the body-surface area,
+    who, the dose (or what to do), and whether the label's words were read. Columns in words."""
+    shown = rules[rules["version"] == version].fillna("")
+    return pd.DataFrame({
+        "situation": [_when(r) for _, r in shown.iterrows()],
+        "dose or action": [_dose(r) for _, r in shown.iterrows()],
+        "body-surface area": [_BANDS.get(b, "—") if b else "—" for b in shown["bsa_band"]],
+        "patient": [_AGE_GROUPS.get(a, "—") if a else "—" for a in shown["age_group"]],
+        "label text": ["read" if s == "printed" else "not read" for s in shown["status"]],
+    }).set_index("situation")
+
+
+# --- evidence rows as a reader reads them ------------------------------------------------------------
+
+# The tables' column names in words; a column not named here keeps its own name (already words).
+EVIDENCE_HEADINGS = {"drug": "drug", "quantity": "what is measured", "population": "population", "value": "value",
+                     "n": "patients (n)", "species": "species", "steady_state": "at steady state",
+                     "status": "what was read", "ref": "source", "source_location": "where in the source"}
+_STATUS_SHORT = {"printed": "printed", "derived": "derived from printed figures",
+                 "not_in_full_text": "not in the full text read", "abstract_only": "abstract or excerpt only",
+                 "no_source": "no source identified", "sheet_only": "starting sheet only, not found again"}
+
+
+def shown_evidence(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of data/evidence/ (from `evidence_rows`) in the reader's words: headings in words,
+    statuses as what was read, sources as short citations, no internal ids, a dash for nothing."""
+    from .findings import short_citations
+
+    cites = short_citations()
+    shown = rows.reset_index(drop=True).copy()
+    if "status" in shown:
+        shown["status"] = shown["status"].map(lambda s: _STATUS_SHORT.get(s, s))
+    if "ref" in shown:
+        shown["ref"] = shown["ref"].map(lambda r: cites.get(r, r) if isinstance(r, str) and r else "—")
+    if "drug" in shown:
+        shown["drug"] = shown["drug"].replace({"none": "—", "": "—"})
+    if "steady_state" in shown:
+        shown["steady_state"] = shown["steady_state"].map({"yes": "yes", "no": "no", True: "yes", False: "no"})
+    shown = shown.rename(columns=EVIDENCE_HEADINGS)
+    first = shown.columns[0]
+    return shown.set_index(first).astype(object).where(shown.set_index(first).notna(), "—")
+
+
+# What `dosing.csf_plasma_ratio` returns, in words.
+RATIO_HEADINGS = {"csf_to_plasma": "CSF-to-plasma ratio", "csf_to_unbound_plasma": "CSF-to-unbound-plasma ratio",
+                  "fu_plasma": "unbound fraction in plasma", "fu_csf": "unbound fraction in CSF"}

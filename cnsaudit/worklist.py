@@ -201,7 +201,7 @@ class WorklistTable:
             source = html.escape(e.source) + " " + (
                 f'<a href="{html.escape(e.address)}">{html.escape(e.address)}</a>' if e.address
                 else html.escape(NO_ADDRESS))
-            made = (f'<a href="#searches-{cid}">{html.escape(search_summary(e.searches))}</a>'
+            made = (f'<a href="searches.html#searches-{cid}">{html.escape(search_summary(e.searches))}</a>'
                     if not e.searches.empty else "no search recorded")
             parts.append(
                 f'<tr id="worklist-{cid}"><td data-label="claim"><a href="#{anchor(e.claim_id)}">{cid}</a></td>'

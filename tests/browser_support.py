@@ -61,3 +61,33 @@ def check_page(browser, site: str, path: str, viewport: tuple[int, int]) -> None
         assert "{glue" not in text and "{numref" not in text and "{cite" not in text
     finally:
         page.close()
+
+
+# Tables of the article wider than the box they sit in: each would need sideways scrolling.
+# [caption or class, table width, box width] for each.
+OVERFLOWING_TABLES = """() => {
+  const found = [], page = document.documentElement.clientWidth;
+  for (const t of document.querySelectorAll('.bd-article table')) {
+    if (t.parentElement.closest('table') || t.offsetParent === null) continue;
+    let box = t.parentElement;
+    while (box && box !== document.body && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) {
+      box = box.parentElement;
+    }
+    const width = Math.round(t.getBoundingClientRect().width);
+    const room = box && box !== document.body ? box.clientWidth : page;
+    if (width > room + 1 || t.getBoundingClientRect().right > page + 1) {
+      const caption = t.closest('.cnsaudit-table')?.querySelector('.caption-text')?.textContent;
+      found.push([caption || t.className, width, room]);
+    }
+  }
+  return found;
+}"""
+
+
+def overflowing_tables(browser, site: str, path: str, viewport: tuple[int, int]) -> list:
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    try:
+        page.goto(f"{site}/{path}", wait_until="networkidle")
+        return page.evaluate(OVERFLOWING_TABLES)
+    finally:
+        page.close()

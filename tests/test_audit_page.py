@@ -46,10 +46,51 @@ def test_the_pdf_form_is_a_real_table_with_every_claim_and_its_label(results, ta
             assert "\\begin{longtable}" in latex and "p{0.25\\linewidth}" in latex
 
 
-def test_each_row_offers_its_citation_with_the_published_address(results, tables):
+def test_each_row_is_offered_for_citation_and_links_to_its_chapter_row(results, tables):
+    """The rows carry no BibTeX of their own (187 copies made the page heavy and filled search
+    snippets): the table is marked citable and the page's script fills the one entry in per row."""
     page = audit_page.claims_html(results, tables, "contradicted")._repr_html_()
-    assert '<details class="claim-cite"><summary>cite</summary><pre>@misc{cnsaudit-lar-46,' in page
-    assert "chapters/audit.html#claim-lar-46}" in page
+    assert '<table class="claim-table" data-cite="claim">' in page
+    assert "@misc" not in page
+    assert '<a class="claim-elsewhere" href="larotrectinib.html#claim-lar-46">in its chapter</a>' in page
+    assert 'id="audit-contradicted-lar"' in page
+
+
+def test_the_index_counts_each_guide_s_claims_by_verdict_and_links_to_them(results, tables):
+    index = audit_page.audit_index(results, tables)
+    page = index._repr_html_()
+    for guide, group in results.groupby("guide"):
+        topic = tables.guides.set_index("guide").loc[guide, "topic"]
+        assert f'<th data-label="guide">{topic}</th>' in page
+        for verdict, n in group["verdict"].value_counts().items():
+            anchor = audit_page.group_anchor(tables, guide, verdict)
+            assert f'<a href="#{anchor}">{n}</a>' in page
+            assert f'id="{anchor}"' in audit_page.claims_html(results, tables, verdict)._repr_html_()
+    assert "\\begin{longtable}" in index.latex(caption="c", label="l")
+
+
+def test_a_chapter_s_claim_table_gives_each_row_an_anchor_linking_to_the_audit(results):
+    from cnsaudit import report
+
+    page = report.claim_table(results.head(3))._repr_html_()
+    for claim_id in results.head(3)["claim_id"]:
+        assert f'<tr id="claim-{claim_id}"' in page
+        assert f'href="audit.html#claim-{claim_id}"' in page
+    # A guide section's table repeats claims of the full table on the same page: no second id.
+    assert 'id="claim-' not in report.section(results, results["location"].iloc[0])._repr_html_()
+
+
+def test_the_dose_rule_table_is_in_words_with_the_dose_in_it():
+    from cnsaudit import dosing, report
+
+    shown = report.dose_rules(dosing.load_rules(), "us-2023")
+    assert list(shown.reset_index().columns) == ["situation", "dose or action", "body-surface area", "patient",
+                                                 "label text"]
+    assert "100 mg twice daily" in shown["dose or action"].tolist()
+    assert "100 mg/m² twice daily" in shown["dose or action"].tolist()
+    text = shown.to_string()
+    for raw in ("ge1", "lt1", "paediatric", "printed", "abstract_only", "bsa_band", "rule_id"):
+        assert raw not in text
 
 
 def test_reasons_are_sentences_with_sources_in_words(tables):
@@ -101,3 +142,23 @@ def test_the_reason_counts_the_searches_the_page_lists(results, tables):
         m = re.search(r"(\d+) search(?:es)? recorded in the search log", r.reason)
         listed = len(audit.searches_for(tables.searches, r.claim_id, r.fact_id))
         assert (int(m.group(1)) if m else 0) == listed, r.claim_id
+
+
+RAW = ("fact_id", "claim_id", "source_location", "maps_to", "printed", "abstract_only", "no_source", "sheet_only",
+       ".txt")
+
+
+def test_tables_of_evidence_and_coverage_speak_words_not_keys(results, tables):
+    from cnsaudit import report
+
+    for frame in (report.shown_evidence(report.evidence_rows(
+                      tables, ["res-g595r-name", "alex-n-alc"], ["drug", "quantity", "value", "status", "ref",
+                                                                  "source_location"])),
+                  audit_page.coverage_table(tables)):
+        text = frame.to_html()
+        assert not [raw for raw in RAW if raw in text.replace("printed</td>", "")], text
+    shown = report.shown_evidence(report.evidence_rows(tables, ["alex-n-alc"], ["drug", "status", "ref"]))
+    assert list(shown.reset_index().columns) == ["drug", "what was read", "source"]
+    assert shown.iloc[0]["source"] == "Mok et al. 2020"
+    counts = audit_page.read_status_counts(results)
+    assert counts.index.name == "what was read" and "abstract_only" not in counts.to_html()

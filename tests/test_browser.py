@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .browser_support import check_page
+from .browser_support import check_page, overflowing_tables
 from .conftest import toc_pages
 
 LAPTOP = (1366, 900)
@@ -46,5 +46,78 @@ def test_the_failing_claims_are_on_the_first_screen_and_lead_to_their_rows(brows
         assert hrefs and all(h.startswith("chapters/audit.html#claim-") for h in hrefs)
         page.goto(f"{site}/{hrefs[0]}", wait_until="load")
         assert page.evaluate(f"() => !!document.getElementById('{hrefs[0].split('#')[1]}')")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_no_table_needs_sideways_scrolling_at_laptop_width(browser, site, path):
+    assert overflowing_tables(browser, site, path, LAPTOP) == []
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_the_page_follows_the_system_colour_scheme(browser, site, scheme):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/chapters/entrectinib.html", wait_until="networkidle")
+        assert page.evaluate("() => document.documentElement.dataset.mode") == "auto"
+        assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        shade = sum(int(x) for x in background[background.index("(") + 1:-1].split(",")[:3]) / 3
+        assert (shade < 80) if scheme == "dark" else (shade > 200), background
+    finally:
+        context.close()
+
+
+def test_the_audit_page_filters_claims_and_cites_one_with_year_version_and_commit(browser, site):
+    from cnsaudit.sphinx_ext import stamp
+
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{site}/chapters/audit.html", wait_until="networkidle")
+        total = page.locator('table.claim-table tr[id^="claim-"]').count()
+        shown = page.locator("form.audit-filter output")
+        assert shown.inner_text() == f"{total} of {total} claims shown"
+        page.select_option("form.audit-filter select[name=verdict]", "contradicted")
+        contradicted = page.locator('tr[id^="claim-"][data-verdict="contradicted"]').count()
+        assert shown.inner_text() == f"{contradicted} of {total} claims shown"
+        page.select_option("form.audit-filter select[name=verdict]", "")
+        page.fill("form.audit-filter input[name=words]", "lar-46")
+        assert page.locator('tr[id^="claim-"]:visible').count() == 1
+        page.click("#claim-lar-46 .claim-cite-button")
+        entry = page.locator("#claim-lar-46 + tr.claim-cite-row pre")
+        text = entry.inner_text()
+        s = stamp()
+        assert "@misc{cnsaudit" in text and "-lar-46," in text and "#claim-lar-46}" in text
+        assert f"year    = {{{s['date'][:4]}}}" in text and f"version = {{{s['version']}}}" in text
+        assert s["commit"] in text and "CLAIM-ID" not in text
+        assert entry.bounding_box()["width"] > 500, "the citation is squeezed into a narrow column"
+        assert page.locator("#claim-lar-46 + tr.claim-cite-row .claim-copy-button").is_visible()
+        # Every count of the index leads to a group of claims on the page.
+        targets = page.eval_on_selector_all("table.audit-index a", "els => els.map(e => e.getAttribute('href'))")
+        assert targets and all(page.locator(t).count() == 1 for t in targets)
+    finally:
+        page.close()
+
+
+def test_a_chapter_claim_row_has_its_anchor_and_links_to_the_audit(browser, site):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{site}/chapters/larotrectinib.html#claim-lar-30", wait_until="networkidle")
+        assert page.evaluate("() => document.getElementById('claim-lar-30').getBoundingClientRect().top") < 400
+        href = page.get_attribute("#claim-lar-30 a.claim-elsewhere", "href")
+        assert href == "audit.html#claim-lar-30"
+    finally:
+        page.close()
+
+
+def test_a_search_for_a_claim_id_opens_its_row(browser, site):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{site}/search.html?q=lar-46", wait_until="networkidle")
+        page.wait_for_selector("#search-results li a")
+        hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+        assert "chapters/audit.html#claim-lar-46" in hrefs, hrefs
     finally:
         page.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .browser_support import ARTIFACTS, check_page
+from .browser_support import ARTIFACTS, check_page, overflowing_tables
 from .conftest import toc_pages
 
 PHONE = (390, 844)
@@ -87,5 +87,49 @@ def test_the_worklist_stacks_as_labelled_cards_on_a_phone(browser, site):
         assert {display for _, _, display, _ in cards} == {"block"}
         assert {label for *_, label in cards} == {'"where to read"'}
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_no_table_needs_sideways_scrolling_on_a_phone(browser, site, path):
+    assert overflowing_tables(browser, site, path, PHONE) == []
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_dose_rule_table_shows_the_dose_at_both_widths(browser, site, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(f"{site}/chapters/larotrectinib.html", wait_until="networkidle")
+        cells = page.locator('table.dataframe td[data-label="dose or action"]')
+        assert cells.count() > 0
+        box = cells.first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert "mg" in cells.first.inner_text()
+        headings = page.evaluate("""() => [...document.querySelectorAll('table.dataframe th, table.dataframe td')]
+                                    .map(c => c.getAttribute('data-label') || '')""")
+        assert not [h for h in headings if "_" in h], "a raw column name is shown"
+    finally:
+        page.close()
+
+
+FORESTS = [("chapters/entrectinib.html", "fig-ent-response"), ("chapters/alectinib.html", "fig-alc-forest"),
+           ("chapters/larotrectinib.html", "fig-lar-forest"), ("chapters/synthesis.html", "fig-syn-forest")]
+
+
+@pytest.mark.parametrize("path, figure", FORESTS)
+def test_every_forest_plot_is_legible_at_phone_width(browser, site, path, figure):
+    """A forest plot draws its text at 11 pt, 15.3 px at the figure's own size: shown at 390 px it
+    must be scaled by no less than 0.65 (text of at least 10 px) and fit the page."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{site}/{path}", wait_until="networkidle")
+        shown, natural, right = page.evaluate(f"""() => {{
+            const img = document.getElementById('{figure}').querySelector('img');
+            return [img.getBoundingClientRect().width, img.naturalWidth, img.getBoundingClientRect().right];
+        }}""")
+        assert natural > 0
+        assert shown / natural >= 0.65, (figure, shown, natural)
+        assert right <= 390
     finally:
         page.close()
