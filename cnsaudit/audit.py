@@ -126,7 +126,7 @@ class Finding:
         """Record what an evidence check found; a pass stays out of the one-line reason."""
         if found is not None:
             self.checks.append(Check(found.kind, found.passed, wording.say(found.kind, found.fields, self.cite),
-                                     found.effect, quiet=found.passed, fields=found.fields))
+                                     found.effect, quiet=found.passed, info=found.info, fields=found.fields))
 
     @property
     def explanation(self) -> str:

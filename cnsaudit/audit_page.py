@@ -78,7 +78,7 @@ class ClaimsByGuide:
 
 
 def group_anchor(tables: Tables, guide: str, verdict: str) -> str:
-    """The anchor of one guide's claims under one verdict, e.g. 'audit-contradicted-lar'."""
+    """The anchor of a guide's claims under a verdict, e.g. 'audit-contradicted-lar'."""
     chapter = tables.guides.set_index("guide").loc[guide, "chapter"]
     return f"audit-{verdict}-{CHAPTER_PREFIX.get(chapter, Path(chapter).name)}"
 

@@ -95,8 +95,7 @@ def rows_for(audit: pd.DataFrame) -> pd.DataFrame:
 
 def _linked(text: str, ref: str | None) -> str:
     """A cell's text, escaped, with the source's name made a link to its DOI, PubMed record or address."""
-    from .short_cite import cite
-    from .worklist import address
+    from .short_cite import address, cite
 
     escaped = html.escape(text)
     where = address(ref) if ref else None

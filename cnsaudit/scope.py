@@ -32,6 +32,7 @@ class Found:
     passed: bool
     effect: str | None
     fields: dict
+    info: bool = False  # context for the reason that decides nothing
 
 
 class Groups:
@@ -138,9 +139,10 @@ def endpoint(claim: dict, fact: dict) -> list[Found]:
         found.append(Found("assessor", a == b, None if a == b else "contradicted",
                            {"claim_assessor": a, "fact_assessor": b, "ref": fact["ref"]}))
     elif a and a != "not stated" and b == "not stated":
-        # The guide names who assessed it; the source read does not say, so that part is unread.
-        found.append(Found("assessor", False, "unverified",
-                           {"claim_assessor": a, "fact_assessor": b, "ref": fact["ref"]}))
+        # The guide names who assessed it and the source read does not say: said in the reason, so it
+        # never passes in silence, but it decides nothing (the figure itself is the source's).
+        found.append(Found("assessor", True, None,
+                           {"claim_assessor": a, "fact_assessor": b, "ref": fact["ref"]}, info=True))
     return found
 
 

@@ -63,3 +63,20 @@ def short_citations(path: Path | None = None) -> dict[str, Cited]:
 def cite(key: str) -> Cited:
     """A key's short citation (the key itself where the bibliography has no such entry)."""
     return short_citations().get(key, Cited(key))
+
+
+@lru_cache(maxsize=4)
+def _bibliography(path: Path) -> dict[str, dict[str, str]]:
+    from pybtex.database import parse_file
+
+    return {key: dict(entry.fields) for key, entry in parse_file(str(path), "bibtex").entries.items()}
+
+
+def address(ref: str) -> str | None:
+    """Where a reader finds the source: its DOI, else its PubMed record, else its recorded address."""
+    fields = _bibliography(bib_file()).get(ref, {})
+    if fields.get("doi"):
+        return f"https://doi.org/{fields['doi']}"
+    if fields.get("pmid"):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{fields['pmid']}/"
+    return fields.get("url") or None

@@ -21,7 +21,7 @@ import yaml
 from . import audit
 from .data import ROOT, Tables, bib_file
 from .schema import LOOK_IN, SOURCE_KINDS, STATUS_MEANING, UNREAD_STATUSES
-from .short_cite import short_citations
+from .short_cite import _bibliography, address, short_citations  # noqa: F401  (address: the name callers use)
 
 COLUMNS = ["claim_id", "source", "where", "what_to_check", "searches", "erratum"]
 DOWNLOAD = "worklist.csv"
@@ -42,23 +42,6 @@ class Entry:
 
 
 # --- the pieces of an entry ---------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _bibliography(path: Path) -> dict[str, dict[str, str]]:
-    from pybtex.database import parse_file
-
-    return {key: dict(entry.fields) for key, entry in parse_file(str(path), "bibtex").entries.items()}
-
-
-def address(ref: str) -> str | None:
-    """Where a reader finds the source: its DOI, else its PubMed record, else its recorded address."""
-    fields = _bibliography(bib_file()).get(ref, {})
-    if fields.get("doi"):
-        return f"https://doi.org/{fields['doi']}"
-    if fields.get("pmid"):
-        return f"https://pubmed.ncbi.nlm.nih.gov/{fields['pmid']}/"
-    return fields.get("url") or None
 
 
 def reference(ref: str) -> str:

@@ -19,15 +19,17 @@ LAYERS = {
     "figures": ["printed", "stats", "derive", "meta", "excerpt"],
     # engine: the schemas and loading of every table, the dose rules among them
     "tables": ["schema", "reading", "dose_rules", "dose_results", "dose_flowchart", "dosing",
-               "label_versions", "data"],
+               "label_versions", "data", "short_cite"],
     # engine: the audit, and the analyses of one guide or across guides
-    "audit": ["audit", "nomenclature", "synthesis", "coverage"],
+    "audit": ["scope", "wording", "audit", "nomenclature", "synthesis", "coverage"],
     # the book: tables, figures, pages, citations, downloads and the Sphinx extension
     "book": ["latex_output", "citation", "bibstyle", "numbered", "findings", "claim_table", "guide_map",
              "report", "plots", "exports", "audit_page", "worklist", "datapackage", "book", "sources",
-             "execution", "downloads", "sphinx_ext", "zenodo", "linkcheck"],
+             "execution", "downloads", "sphinx_ext", "zenodo", "linkcheck", "claim_search", "latex_edition",
+             "latex_index", "latex_tables"],
     # the tools: command line, scaffold, mutation score, release checks
-    "tools": ["cli", "dose_cli", "new_guide", "mutation", "release", "__main__", "__init__"],
+    "tools": ["cli", "dose_cli", "new_guide", "mutation", "release", "pdf_check", "icons", "page_weight",
+              "__main__", "__init__"],
 }
 ENGINE = ("figures", "tables", "audit")
 

@@ -235,14 +235,16 @@ def test_every_kind_of_finding_has_words_and_an_explanation():
         assert " r " not in f" {cited} " or found.kind in ("measure",), found.kind
 
 
-def test_an_assessor_the_source_does_not_name_is_unread_not_passed(data_copy):
+def test_an_assessor_the_source_does_not_name_is_said_not_passed_in_silence(data_copy):
     cid = add_pair(data_copy, {"endpoint": "objective response", "assessor": "independent central review"},
                    {"endpoint": "objective response", "assessor": "not stated"})
     row = row_of(cid)
-    assert row["verdict"] == "unverified"
+    assert row["verdict"] == "consistent"
     assert "does not say who did" in row["reason"]
     edit_cell(data_copy / EVIDENCE, "fact_id", "test-fact-1", "assessor", "independent central review")
-    assert verdict(cid) == "consistent"
+    assert "does not say who did" not in row_of(cid)["reason"]
+    edit_cell(data_copy / EVIDENCE, "fact_id", "test-fact-1", "assessor", "investigator")
+    assert verdict(cid) == "contradicted"
 
 
 def test_cut_offs_are_compared_at_the_precision_both_print():
