@@ -274,3 +274,32 @@ def searches_html(results: pd.DataFrame, tables: Tables) -> SearchesTable:
     """For each unverified claim, what was read and every search recorded for it in
     data/searches.csv (date, corpus, query, what came back, outcome)."""
     return SearchesTable(results, tables)
+
+
+class ClaimLinks:
+    """A short list of claims, each linked to its row on this page, with its verdict: for a count the
+    reader may want to open one by one without a second table of the same rows."""
+
+    def __init__(self, rows: pd.DataFrame):
+        self.rows = rows.sort_values("claim_id")[["claim_id", "verdict"]]
+
+    def _repr_html_(self) -> str:
+        items = [f'<a href="#{anchor(c)}">{html.escape(c)}</a> ({html.escape(v)})'
+                 for c, v in self.rows.itertuples(index=False)]
+        return '<p class="claim-links">' + ", ".join(items) + "</p>"
+
+    def latex(self) -> str:
+        return ", ".join(f"\\hyperref[\\detokenize{{chapters/audit:{anchor(c)}}}]{{{escape(c)}}} ({escape(v)})"
+                         for c, v in self.rows.itertuples(index=False)) + "\n"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .latex_output import LATEX_MIME
+
+        return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(), "text/plain": repr(self)}
+
+    def __repr__(self) -> str:
+        return ", ".join(f"{c} ({v})" for c, v in self.rows.itertuples(index=False))
+
+
+def claim_links(rows: pd.DataFrame) -> ClaimLinks:
+    return ClaimLinks(rows)

@@ -83,7 +83,8 @@ CHECKLIST = """Left to do by hand (CONTRIBUTING.md, "Add a guide"):
 [ ] put the guide's text where the checks find it ($CNSAUDIT_SEEDS, or ../shared/seeds)
 [ ] add claims to data/claims/{name}.csv and evidence to data/evidence/{name}.csv (references in
     references.bib with a DOI or PMID; a search row with an excerpt in data/searches.csv for every
-    printed figure)
+    printed figure); a consequence for every claim; every group named in data/populations/{name}.csv;
+    end point, assessor, design, class, strength and measure where they apply
 [ ] for every number of the guide: name its claim ids in 'claims' of its row in
     data/number-claims.csv, or move the row to data/exclusions.csv with a reason
 [ ] record each section heading in data/quotes.csv (kind 'heading', with the location prefixes of
@@ -212,6 +213,7 @@ def scaffold(root: Path, guide: Path, chapter: str, topic: str | None = None,
     targets = {
         "claims": root / "data" / "claims" / f"{chapter}.csv",
         "evidence": root / "data" / "evidence" / f"{chapter}.csv",
+        "populations": root / "data" / "populations" / f"{chapter}.csv",
         "notebook": root / "chapters" / f"{chapter}.ipynb",
         "test": root / "tests" / f"test_audit_{chapter.replace('-', '_')}.py",
     }
@@ -231,7 +233,9 @@ def scaffold(root: Path, guide: Path, chapter: str, topic: str | None = None,
         writer = csv.DictWriter(f, fieldnames=_headers(schema.GUIDES), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    for kind, table in (("claims", schema.CLAIMS), ("evidence", schema.EVIDENCE)):
+    for kind, table in (("claims", schema.CLAIMS), ("evidence", schema.EVIDENCE),
+                        ("populations", schema.POPULATIONS)):
+        targets[kind].parent.mkdir(parents=True, exist_ok=True)
         targets[kind].write_text(",".join(_headers(table)) + "\n", encoding="utf-8")
     nb = _chapter_notebook(chapter, title)
     nbformat.write(nb, targets["notebook"])

@@ -105,18 +105,6 @@ def verdict_sentence(claims: pd.DataFrame) -> str:
     return f"Of its {len(claims)} claim{'s' if len(claims) != 1 else ''}{':' if sep == '; ' else ','} {listed}."
 
 
-def established_unread(rows: pd.DataFrame) -> pd.DataFrame:
-    """Claims decided by a problem the audit established where the figure was not read, for readers."""
-    from .schema import STATUS_MEANING
-
-    return pd.DataFrame({
-        "claim": rows["claim_id"].to_numpy(),
-        "verdict": rows["verdict"].to_numpy(),
-        "what it means": rows["explanation"].to_numpy(),
-        "not read": [STATUS_MEANING[s] for s in rows["status"]],
-    }).set_index("claim")
-
-
 def verdict_counts(audit: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
     """Claims per verdict for each guide, with totals; rows named by guide topic when `tables`
     is given."""

@@ -166,7 +166,7 @@ _MEANING = {
                                    "label gives them together, so follow the label in force where you prescribe."),
     ("label versions", "unverified"): ("No label version read gives this instruction; follow the label in force "
                                        "rather than the guide."),
-    ("source", "unverified"): "No source that could be read prints this; treat it as unconfirmed.",
+    ("source", "unverified"): "Unconfirmed: no source that could be read prints it.",
     ("derivation", "unverified"): ("No source read prints this, and the printed figures leave more than one "
                                    "value possible; treat it as unconfirmed."),
 }

@@ -181,9 +181,9 @@ class WorklistTable:
                  "</tr></thead><tbody>"]
         for e in self.items:
             cid = html.escape(e.claim_id)
-            source = html.escape(e.source) + " " + (
-                f'<a href="{html.escape(e.address)}">{html.escape(e.address)}</a>' if e.address
-                else html.escape(NO_ADDRESS))
+            # The reference is the link (the CSV and the PDF spell the address out).
+            source = (f'<a href="{html.escape(e.address)}">{html.escape(e.source)}</a>' if e.address
+                      else f"{html.escape(e.source)} {html.escape(NO_ADDRESS)}")
             made = (f'<a href="searches.html#searches-{cid}">{html.escape(search_summary(e.searches))}</a>'
                     if not e.searches.empty else "no search recorded")
             parts.append(
@@ -191,8 +191,7 @@ class WorklistTable:
                 f'<td data-label="source">{source}</td><td data-label="where to read">{html.escape(e.where)}</td>'
                 f'<td data-label="what to check">{html.escape(e.what_to_check)}</td>'
                 f'<td data-label="searches made">{made}</td>'
-                f'<td data-label="report"><a href="{html.escape(e.erratum)}">report what the full text '
-                f"prints for {cid}</a></td></tr>")
+                f'<td data-label="report"><a href="{html.escape(e.erratum)}">report a reading</a></td></tr>')
         parts.append("</tbody></table>")
         return "\n".join(parts)
 

@@ -169,7 +169,8 @@ def test_a_new_guide_is_scaffolded_filled_audited_and_built(tmp_path):
     assert {"line": "8", "index": "1", "location": "Intracranial activity", "number": "63.6"} in listed
     assert {"line": "12", "index": "1", "location": "Exposure", "number": "0.45"} in listed
     assert not (repo / "candidates.csv").exists()
-    for path in ["data/claims/zorvatinib.csv", "data/evidence/zorvatinib.csv", "chapters/zorvatinib.ipynb",
+    for path in ["data/claims/zorvatinib.csv", "data/evidence/zorvatinib.csv", "data/populations/zorvatinib.csv",
+                 "chapters/zorvatinib.ipynb",
                  "tests/test_audit_zorvatinib.py"]:
         assert (repo / path).is_file(), path
     assert "chapters/zorvatinib" in toc_docnames(repo)
@@ -177,6 +178,8 @@ def test_a_new_guide_is_scaffolded_filled_audited_and_built(tmp_path):
 
     with (repo / "references.bib").open("a", encoding="utf-8") as f:
         f.write(BIB)
+    _append_rows(repo / "data/populations/zorvatinib.csv", [
+        dict(population="measurable brain metastases", within="", note="the trial's CNS cohort")])
     _append_rows(repo / "data/evidence/zorvatinib.csv", [
         dict(fact_id="zor-icrr", drug="zorvatinib", quantity="intracranial response rate",
              population="measurable brain metastases", value_type="percent", value="63.6", unit="%",
@@ -191,10 +194,11 @@ def test_a_new_guide_is_scaffolded_filled_audited_and_built(tmp_path):
              claim="Intracranial response rate in ZEPHYR-1", drug="zorvatinib",
              quantity="intracranial response rate", population="measurable brain metastases",
              value_type="percent", reported="63.6", unit="%", n="11", k="7", fact_id="zor-icrr",
-             ref="doe2026zorvatinib"),
+             ref="doe2026zorvatinib", consequence="efficacy, safety and exposure figures"),
         dict(claim_id="zor-02", guide=guide.name, location="Exposure", claim="CSF-to-plasma ratio",
              drug="zorvatinib", quantity="CSF-to-plasma ratio", value_type="number", reported="0.45",
-             unit="ratio", steady_state="yes", fact_id="zor-csf", ref="doe2026zorvatinib"),
+             unit="ratio", steady_state="yes", fact_id="zor-csf", ref="doe2026zorvatinib",
+             consequence="efficacy, safety and exposure figures"),
     ])
     expected = {"zor-01": "consistent", "zor-02": "contradicted"}
 
