@@ -741,9 +741,10 @@ def audit_findings(tables: Tables, rules: pd.DataFrame | None = None,
     records = tables.claims.to_dict("records")
     for c in records:
         f = Finding(claim=c, fact=dict(facts[c["fact_id"]]), cite=cite)
-        _check_source(f, search_log.count(c["claim_id"], c["fact_id"]), derivations.get(c["fact_id"]))
+        searched = search_log.count(c["claim_id"], c["fact_id"])
+        _check_source(f, searched, derivations.get(c["fact_id"]))
         _check_label_version(f, rules)
-        if not _check_instruction(f, rules, instructions, search_log.count(c["claim_id"], c["fact_id"])):
+        if not _check_instruction(f, rules, instructions, searched):
             _check_value(f)
         _check_counts(f)
         _check_interval_and_p(f)
