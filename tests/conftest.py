@@ -85,6 +85,14 @@ def edit_cell(path: Path, key_column: str, key: str, column: str, value: str,
     df.to_csv(path, index=False)
 
 
+def add_row(path: Path, **cells: str) -> None:
+    """Append one row to a CSV, every column not given left empty; a column it lacks is an error."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    unknown = set(cells) - set(df.columns)
+    assert not unknown, f"no such columns in {path.name}: {sorted(unknown)}"
+    pd.concat([df, pd.DataFrame([{c: cells.get(c, "") for c in df.columns}])]).to_csv(path, index=False)
+
+
 def _excerpt_following(row: pd.Series, column: str, value: str) -> str:
     """The excerpt of an evidence row after one of its cells changed: none unless it is printed; the
     new figure added to the source's words, so that the audit, not the attribution check, answers."""

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from cnsaudit import audit, data
 
-from .conftest import edit_cell, unread, verdict_of
+from .conftest import add_row, edit_cell, unread, verdict_of
 from .teach import expected_verdicts
 
 GUIDE = "000_74ab3254b9657455.txt"
@@ -21,11 +19,6 @@ NTRK_CNS_ADULTS = "adults with NTRK fusion-positive solid tumours and measurable
 ROS1_CNS = "ROS1 fusion-positive NSCLC with measurable baseline CNS metastases"
 
 
-def add_row(path: Path, **cells: str) -> None:
-    """Append one row, every column not given left empty."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    assert set(cells) <= set(df.columns), set(cells) - set(df.columns)
-    pd.concat([df, pd.DataFrame([{c: cells.get(c, "") for c in df.columns}])]).to_csv(path, index=False)
 
 # Written from reading the guide against the primary-literature sheet, independently of the engine.
 EXPECTED = {

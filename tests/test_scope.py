@@ -11,7 +11,7 @@ import pytest
 
 from cnsaudit import audit, data, scope, wording
 
-from .conftest import edit_cell, unread
+from .conftest import add_row, edit_cell, unread
 
 GUIDE = "000_74ab3254b9657455.txt"
 CLAIMS = "claims/entrectinib.csv"
@@ -19,11 +19,6 @@ EVIDENCE = "evidence/entrectinib.csv"
 POPULATIONS = "populations/entrectinib.csv"
 
 
-def add_row(path: Path, **cells: str) -> None:
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    unknown = set(cells) - set(df.columns)
-    assert not unknown, f"no such columns in {path.name}: {unknown}"
-    pd.concat([df, pd.DataFrame([{c: cells.get(c, "") for c in df.columns}])]).to_csv(path, index=False)
 
 
 def add_pair(folder: Path, claim: dict | None = None, fact: dict | None = None, n: int = 1) -> str:
