@@ -31,9 +31,9 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cnsaudit import data  # noqa: E402
+from cnsaudit.engine import data  # noqa: E402
 from scaling import audit_scaling  # noqa: E402  (beside this script)
-from cnsaudit.book import book_notebooks  # noqa: E402
+from cnsaudit.book.project import book_notebooks  # noqa: E402
 
 JB = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT)]
 
@@ -96,7 +96,7 @@ def main() -> None:
             table.write_bytes(original)
     executed = EXECUTED.search(log)
     if executed is None:
-        raise SystemExit("the build did not report its execution time (cnsaudit.sphinx_ext)")
+        raise SystemExit("the build did not report its execution time (cnsaudit.book.sphinx_ext)")
     n_notebooks, kernels, execution = int(executed[1]), int(executed[2]), float(executed[3])
     sphinx_own = clean - execution
     # The suite right after the clean build, on the same machine and load: the README's command

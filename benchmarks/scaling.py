@@ -12,7 +12,7 @@ import time
 
 import pandas as pd
 
-from cnsaudit import audit, data
+from cnsaudit.engine import audit, data
 
 FACTORS = (1, 10, 100, 1000)
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cnsaudit.sources import take_inputs_from_text, write_text_form
-from cnsaudit.book import ROOT, book_notebooks
-from cnsaudit.execution import execute_notebook
+from cnsaudit.book.sources import take_inputs_from_text, write_text_form
+from cnsaudit.book.project import ROOT, book_notebooks
+from cnsaudit.book.execution import execute_notebook
 
 
 def main(argv: list[str]) -> int:

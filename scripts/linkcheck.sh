@@ -15,4 +15,4 @@ if [ ! -f _build/linkcheck/output.json ]; then
   echo "linkcheck: the build stopped before checking any link (exit $status)" >&2
   exit "$(( status == 0 ? 2 : status ))"
 fi
-.venv/bin/python -m cnsaudit.linkcheck _build/linkcheck/output.json
+.venv/bin/python -m cnsaudit.book.linkcheck _build/linkcheck/output.json

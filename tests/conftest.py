@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 
-from cnsaudit import audit, data, excerpt
+from cnsaudit.engine import audit, data, excerpt
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,10 +131,10 @@ def strict_build(out: Path, *extra: str, env: dict | None = None) -> subprocess.
 
 @pytest.fixture(scope="session", autouse=True)
 def execution_cache(tmp_path_factory) -> Path:
-    """One execution cache for every book build of this run (cnsaudit.sphinx_ext): the HTML, PDF
+    """One execution cache for every book build of this run (cnsaudit.book.sphinx_ext): the HTML, PDF
     and second determinism builds then execute each notebook once per content of its inputs.
     nbval never uses it: it always executes afresh and compares with the committed outputs."""
-    from cnsaudit.sphinx_ext import EXECUTION_CACHE
+    from cnsaudit.book.sphinx_ext import EXECUTION_CACHE
 
     # Under pytest-xdist each worker's temporary folder sits in the run's common one (the
     # `worker_id` fixture is absent when xdist is not loaded at all, as in a scaffolded guide's test).
@@ -194,7 +194,7 @@ def built(built_root) -> Path:
 
 def toc_pages() -> list[str]:
     """The HTML page of every file in _toc.yml, relative to the site root."""
-    from cnsaudit.sphinx_ext import toc_docnames
+    from cnsaudit.book.sphinx_ext import toc_docnames
 
     return [f"{name}.html" for name in toc_docnames()]
 

@@ -1,4 +1,4 @@
-"""Unit tests for cnsaudit.derive: counts behind subgroup percentages, denominators inside a
+"""Unit tests for cnsaudit.engine.derive: counts behind subgroup percentages, denominators inside a
 cohort, truncation, subgroup capacity, the interaction approximation and the HR table."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from cnsaudit import derive, stats
+from cnsaudit.engine import derive, stats
 
 
 def test_alex_alectinib_split_is_unique_and_known():
@@ -131,7 +131,8 @@ def test_derive_count_refuses_none_or_several(printed, n):
 
 
 def test_one_derive_count():
-    from cnsaudit import report, synthesis
+    from cnsaudit.book import report
+    from cnsaudit.analyses import synthesis
 
     assert report.derive_count is derive.derive_count
     assert not hasattr(synthesis, "derive_count")

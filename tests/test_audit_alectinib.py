@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cnsaudit import audit, data, derive
-from cnsaudit.data import DataError
+from cnsaudit.engine import audit, data, derive
+from cnsaudit.engine.data import DataError
 
 from .conftest import edit_cell, unread, verdict_of
 from .teach import expected_verdicts

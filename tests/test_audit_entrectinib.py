@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnsaudit import audit, data
+from cnsaudit.engine import audit, data
 
 from .conftest import add_row, edit_cell, unread, verdict_of
 from .teach import expected_verdicts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnsaudit import audit, data, stats
+from cnsaudit.engine import audit, data, stats
 
 from .conftest import edit_cell, unread, verdict_of
 from .teach import expected_verdicts
@@ -179,7 +179,7 @@ ROWS = {
 
 
 def test_the_efficacy_table_grid_recomputes_each_row(tables):
-    from cnsaudit import report
+    from cnsaudit.book import report
 
     grid = report.percent_table_grid(tables.claims, ROWS)
     assert grid.loc["primary CNS", "complete responses"] == "14% → k = 2"
@@ -192,7 +192,7 @@ def test_the_efficacy_table_grid_recomputes_each_row(tables):
 
 
 def test_the_efficacy_table_grid_notices_rows_that_do_not_add_up(data_copy):
-    from cnsaudit import report
+    from cnsaudit.book import report
 
     edit_cell(data_copy / CLAIMS, "claim_id", "lar-39", "reported", "74")
     edit_cell(data_copy / CLAIMS, "claim_id", "lar-37", "reported", "30")
@@ -202,7 +202,7 @@ def test_the_efficacy_table_grid_notices_rows_that_do_not_add_up(data_copy):
 
 
 def test_printed_rate_rows_reproduce_printed_intervals(tables):
-    from cnsaudit import report
+    from cnsaudit.book import report
 
     row = report.printed_rate_row(tables.evidence, "later cut", "lar-pcns-orr-2020", derived=True)
     assert (row["k/n"], row["printed 95% CI"], row["reproduced by"], row["cut-off"]) == \
@@ -433,14 +433,14 @@ def test_the_label_version_follows_the_rule_links(data_copy):
     # Unlinked from the November 2023 rows, the claim rests on the 2022 revision's generic rule.
     _edit_rule(data_copy, "us-2023", "grade34-withhold", "fact_id", "")
     _edit_rule(data_copy, "us-2023", "liver-tests", "fact_id", "lar-ae-resume lar-ae-stop-weeks")
-    from cnsaudit import audit, data
+    from cnsaudit.engine import audit, data
 
     row = audit.run(data.load()).set_index("claim_id").loc["lar-14"]
     assert (row["verdict"], row["label_version"]) == ("consistent", "us-2022")
 
 
 def test_a_rule_naming_an_unknown_fact_is_an_error_naming_file_row_and_column(data_copy):
-    from cnsaudit.data import DataError, load_all
+    from cnsaudit.engine.data import DataError, load_all
 
     _edit_rule(data_copy, "us-2023", "liver-tests", "fact_id", "lar-ae-withhold lar-no-such-fact")
     with pytest.raises(DataError) as info:
@@ -475,7 +475,7 @@ def test_the_joined_instruction_follows_one_cell(data_copy):
 
 
 def test_a_bad_instruction_cell_is_named_by_file_row_and_column(data_copy):
-    from cnsaudit.data import DataError, load_all
+    from cnsaudit.engine.data import DataError, load_all
 
     edit_cell(data_copy / INSTRUCTIONS, "claim_id", "lar-30", "factor", "double")
     with pytest.raises(DataError) as info:

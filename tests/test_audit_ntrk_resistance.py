@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cnsaudit import audit, data
-from cnsaudit import nomenclature as nm
+from cnsaudit.engine import audit, data
+from cnsaudit.analyses import nomenclature as nm
 
 from .conftest import edit_cell, unread, verdict_of
 from .teach import expected_verdicts

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cnsaudit import audit, audit_page, cli, schema
+from cnsaudit.engine import audit, schema
+from cnsaudit.book import audit_page
+from cnsaudit.tools import cli
 
 
 def test_every_claim_appears_once_under_its_verdict_with_its_anchor(results, tables):
@@ -70,7 +72,7 @@ def test_the_index_counts_each_guide_s_claims_by_verdict_and_links_to_them(resul
 
 
 def test_a_chapter_s_claim_table_gives_each_row_an_anchor_linking_to_the_audit(results):
-    from cnsaudit import report
+    from cnsaudit.book import report
 
     page = report.claim_table(results.head(3))._repr_html_()
     for claim_id in results.head(3)["claim_id"]:
@@ -81,7 +83,8 @@ def test_a_chapter_s_claim_table_gives_each_row_an_anchor_linking_to_the_audit(r
 
 
 def test_the_dose_rule_table_is_in_words_with_the_dose_in_it():
-    from cnsaudit import dosing, report
+    from cnsaudit.analyses import dosing
+    from cnsaudit.book import report
 
     shown = report.dose_rules(dosing.load_rules(), "us-2023")
     assert list(shown.reset_index().columns) == ["situation", "dose or action", "body-surface area", "patient",
@@ -94,8 +97,8 @@ def test_the_dose_rule_table_is_in_words_with_the_dose_in_it():
 
 
 def test_reasons_are_sentences_with_sources_in_words(tables):
-    from cnsaudit import claim_table
-    from cnsaudit.short_cite import short_citations
+    from cnsaudit.book import claim_table
+    from cnsaudit.engine.short_cite import short_citations
 
     readers = audit.run_for_readers(tables)
     rows = claim_table.rows_for(readers)
@@ -107,7 +110,7 @@ def test_reasons_are_sentences_with_sources_in_words(tables):
 
 
 def test_the_errors_table_names_guides_by_topic_and_the_error_as_a_column(results, tables):
-    from cnsaudit import report
+    from cnsaudit.book import report
 
     shown = report.errors_table(audit.errors(results), tables)
     assert list(shown.columns) == ["error", "verdict", "cells", "claims", "guide"]
@@ -149,7 +152,7 @@ RAW = ("fact_id", "claim_id", "source_location", "maps_to", "printed", "abstract
 
 
 def test_tables_of_evidence_and_coverage_speak_words_not_keys(results, tables):
-    from cnsaudit import report
+    from cnsaudit.book import report
 
     for frame in (report.shown_evidence(report.evidence_rows(
                       tables, ["res-g595r-name", "alex-n-alc"], ["drug", "quantity", "value", "status", "ref",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cnsaudit import audit
+from cnsaudit.engine import audit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from scaling import replicate  # noqa: E402
@@ -38,7 +38,7 @@ def test_every_copy_is_audited_alike(tables):
             differs = sorted(other.index[other[column] != first.loc[other.index, column]])
             assert not differs, (f"copy {number} of {', '.join(differs)} audits differently from copy 0 in "
                                  f"'{column}': the audit of one claim must not depend on how many other "
-                                 "claims share its guide row (cnsaudit/audit.py)")
+                                 "claims share its guide row (cnsaudit/engine/audit.py)")
 
 
 def _work(tables, factor: int, monkeypatch) -> int:
@@ -62,7 +62,7 @@ def test_the_audit_does_twice_the_work_for_twice_the_claims(tables, monkeypatch)
     ten, twenty = _work(tables, 5, monkeypatch), _work(tables, 10, monkeypatch)
     assert twenty <= 2.02 * ten, (
         f"the audit read {ten} figures for 5 × the claims and {twenty} for 10 ×, {twenty / ten:.2f} times "
-        "as many: some check compares every claim with every other (cnsaudit/audit.py); index the "
+        "as many: some check compares every claim with every other (cnsaudit/engine/audit.py); index the "
         "claims once instead of scanning them for each claim")
 
 
@@ -80,4 +80,4 @@ def test_a_thousand_times_the_claims_are_audited_in_under_ten_seconds(tables):
         f"auditing {len(replicated.claims)} claims took {seconds:.1f} s (limit {LIMIT_1000} s). Profile with "
         ".venv/bin/python benchmarks/scaling.py; at 100x most of the time went to turning the claims into "
         "records three times and a pandas groupby per comparison group (audit_findings, _sum_checks and "
-        "_compare_group_checks in cnsaudit/audit.py): read the records once and pass them on")
+        "_compare_group_checks in cnsaudit/engine/audit.py): read the records once and pass them on")

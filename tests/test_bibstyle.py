@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pybtex.database import parse_string
 
-from cnsaudit.bibstyle import VancouverStyle
+from cnsaudit.book.bibstyle import VancouverStyle
 
 BIB = r"""
 @article{a2020,

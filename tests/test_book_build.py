@@ -75,9 +75,9 @@ def test_build_configuration_keeps_failures_fatal():
     import yaml
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    # myst-nb does not execute; cnsaudit.sphinx_ext executes every notebook Sphinx reads.
+    # myst-nb does not execute; cnsaudit.book.sphinx_ext executes every notebook Sphinx reads.
     assert config["execute"]["execute_notebooks"] == "off"
-    assert "cnsaudit.sphinx_ext" in config["sphinx"]["config"]["extensions"]
+    assert "cnsaudit.book.sphinx_ext" in config["sphinx"]["config"]["extensions"]
     assert config["sphinx"]["config"].get("cnsaudit_execute", True) is True
     assert config["execute"]["allow_errors"] is False
     assert config["execute"]["stderr_output"] == "warn"

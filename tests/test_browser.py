@@ -71,7 +71,7 @@ def test_the_page_follows_the_system_colour_scheme(browser, site, scheme):
 
 
 def test_the_audit_page_filters_claims_and_cites_one_with_year_version_and_commit(browser, site):
-    from cnsaudit.sphinx_ext import stamp
+    from cnsaudit.book.sphinx_ext import stamp
 
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     try:

@@ -7,8 +7,8 @@ import re
 
 import pandas as pd
 
-from cnsaudit import sphinx_ext
-from cnsaudit.release import SECTION  # the heading a release check reads, so the two cannot differ
+from cnsaudit.book import sphinx_ext
+from cnsaudit.tools.release import SECTION  # the heading a release check reads, so the two cannot differ
 
 from .conftest import ROOT
 

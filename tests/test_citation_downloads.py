@@ -16,7 +16,8 @@ import pytest
 import pandas as pd
 import yaml
 
-from cnsaudit import citation, cli, datapackage, sphinx_ext
+from cnsaudit.book import citation, datapackage, sphinx_ext
+from cnsaudit.tools import cli
 
 from .conftest import ROOT, toc_pages
 
@@ -81,7 +82,7 @@ def test_citation_page_has_bibtex_for_the_book_and_for_a_claim(built):
 
 
 def test_downloads_are_all_there_and_the_audit_equals_the_cli(built, tables):
-    from cnsaudit import audit
+    from cnsaudit.engine import audit
 
     results = audit.run_for_readers(tables)  # what the command line prints: sources named in words
     folder = built / "downloads"
@@ -95,7 +96,7 @@ def test_downloads_are_all_there_and_the_audit_equals_the_cli(built, tables):
 
 
 def test_the_worklist_download_equals_the_command_and_the_page_links_the_erratum_form(built, results, tables):
-    from cnsaudit import worklist
+    from cnsaudit.book import worklist
 
     from .test_cli import run
 
@@ -177,7 +178,7 @@ def test_a_chapter_reruns_from_the_source_archive_alone(built, tmp_path, monkeyp
     """Unpack the archive away from the repository and run the audit and one chapter from it."""
     import zipfile
 
-    from cnsaudit.sphinx_ext import execute_notebook
+    from cnsaudit.book.sphinx_ext import execute_notebook
 
     with zipfile.ZipFile(built / "downloads" / sphinx_ext.SOURCE_ARCHIVE) as archive:
         archive.extractall(tmp_path)

@@ -12,8 +12,8 @@ import sys
 
 import pandas as pd
 
-from cnsaudit import audit
-from cnsaudit.cli import main
+from cnsaudit.engine import audit
+from cnsaudit.tools.cli import main
 
 from .conftest import ROOT, edit_cell
 

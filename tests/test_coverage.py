@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from cnsaudit import coverage, data
-from cnsaudit.data import DataError
+from cnsaudit.engine import coverage, data
+from cnsaudit.engine.data import DataError
 
 from .teach import no_problems
 

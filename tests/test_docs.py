@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from cnsaudit import schema
+from cnsaudit.engine import schema
 
 from .conftest import ROOT
 from .teach import no_problems
@@ -27,36 +27,45 @@ def test_the_documents_list_exactly_the_schemas_statuses():
     for name in DOCS:
         text = _text(name)
         named = set(STATUS_LIKE.findall(text))
-        problems += [f"{name}: status `{s}` is not one of cnsaudit.schema.STATUSES"
+        problems += [f"{name}: status `{s}` is not one of cnsaudit.engine.schema.STATUSES"
                      for s in sorted(named - set(schema.STATUSES))]
-        problems += [f"{name}: status `{s}` of cnsaudit.schema.STATUSES is never named" for s in schema.STATUSES
+        problems += [f"{name}: status `{s}` of cnsaudit.engine.schema.STATUSES is never named" for s in schema.STATUSES
                      if s not in named]
     no_problems(problems, "statuses in the documents that differ from the schema",
                 f"write the statuses as the schema has them: {', '.join(schema.STATUSES)}")
 
 
 def test_the_readme_names_every_module_of_the_package():
-    row = next(line for line in _text("README.md").splitlines() if line.startswith("| `cnsaudit/` |"))
-    named = set(re.findall(r"`([a-z_]+)`", row))
-    modules = {p.stem for p in (ROOT / "cnsaudit").glob("*.py")} - {"__init__", "__main__"}
-    no_problems([f"README.md, layout row `cnsaudit/`: module `{m}` is not named" for m in sorted(modules - named)]
-                + [f"README.md, layout row `cnsaudit/`: `{m}` is not a module of cnsaudit/"
-                   for m in sorted(named - modules)],
-                "the README's module list and the package differ",
-                "name each module of cnsaudit/ in the README's layout row, with its job, in its layer")
+    problems = []
+    lines = _text("README.md").splitlines()
+    for layer in sorted(p.name for p in (ROOT / "cnsaudit").iterdir() if (p / "__init__.py").is_file()):
+        head = f"| `cnsaudit/{layer}/` |"
+        row = next((line for line in lines if line.startswith(head)), None)
+        if row is None:
+            problems.append(f"README.md, layout table: no row `cnsaudit/{layer}/`")
+            continue
+        named = set(re.findall(r"`([a-z_]+)`", row.removeprefix(head)))
+        modules = {p.stem for p in (ROOT / "cnsaudit" / layer).glob("*.py")} - {"__init__"}
+        problems += [f"README.md, row `cnsaudit/{layer}/`: module `{m}` is not named" for m in sorted(modules - named)]
+        problems += [f"README.md, row `cnsaudit/{layer}/`: `{m}` is not a module of cnsaudit/{layer}/"
+                     for m in sorted(named - modules)]
+    no_problems(problems, "the README's module lists and the package differ",
+                "name each module of a sub-package in the README's row for it, with its job")
 
 
 def test_every_module_file_the_documents_name_exists():
     problems = []
     for name in DOCS:
         for number, line in enumerate(_text(name).splitlines(), start=1):
-            for module in re.findall(r"`cnsaudit/([a-z_]+\.py)`", line):
+            for module in re.findall(r"`cnsaudit/([a-z_/]+\.py)`", line):
                 if not (ROOT / "cnsaudit" / module).is_file():
                     problems.append(f"{name}, line {number}: cnsaudit/{module}")
             # in the layout table, `x.py` beside `cnsaudit/...` names a module too
             if line.startswith("| `cnsaudit/"):
-                problems += [f"{name}, line {number}: {m}" for m in re.findall(r"`([a-z_]+\.py)`", line)
-                             if not (ROOT / "cnsaudit" / m).is_file()]
+                first = re.match(r"\| `([^`]+)`", line).group(1)
+                folder = ROOT / (first if first.endswith("/") else first.rsplit("/", 1)[0])
+                problems += [f"{name}, line {number}: {m}" for m in re.findall(r"`([a-z_/]+\.py)`", line)
+                             if not ((ROOT / m) if "/" in m else (folder / m)).is_file()]
     no_problems(problems, "module files named in the documents that do not exist",
                 "name the module where the code now lives (tests/test_layers.py lists them)")
 

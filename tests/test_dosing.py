@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnsaudit import dosing
-from cnsaudit.data import DataError
+from cnsaudit.analyses import dosing
+from cnsaudit.engine.data import DataError
 
 
 US = ("us-2019", "us-2022", "us-2023")

@@ -1,12 +1,12 @@
 """Attribution: every printed evidence row carries the source's own words, and every figure of the row
-appears in them (cnsaudit.excerpt, enforced by cnsaudit.data when the tables load)."""
+appears in them (cnsaudit.engine.excerpt, enforced by cnsaudit.engine.data when the tables load)."""
 
 from __future__ import annotations
 
 import pytest
 
-from cnsaudit import data, excerpt
-from cnsaudit.data import DataError
+from cnsaudit.engine import data, excerpt
+from cnsaudit.engine.data import DataError
 
 from .conftest import edit_cell
 

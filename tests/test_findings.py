@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from cnsaudit import audit, data, findings, report
+from cnsaudit.engine import audit, data
+from cnsaudit.book import findings, report
 
 from .conftest import edit_cell
 
@@ -103,7 +104,7 @@ def test_a_guide_without_a_title_is_refused(data_copy):
 
 
 def test_a_verb_after_several_authors_agrees_with_them():
-    from cnsaudit.short_cite import Cited, verb
+    from cnsaudit.engine.short_cite import Cited, verb
 
     assert verb(Cited("Drilon et al. 2021", plural=True), "shows") == "show"
     assert verb(Cited("Bayer 2023"), "prints") == "prints"
@@ -121,9 +122,9 @@ def test_a_chapter_counts_its_verdicts_in_words_that_agree():
 
 
 def test_a_claim_row_links_its_source_by_name(tables):
-    from cnsaudit import claim_table
-    from cnsaudit.short_cite import cite
-    from cnsaudit.worklist import address
+    from cnsaudit.book import claim_table
+    from cnsaudit.engine.short_cite import cite
+    from cnsaudit.book.worklist import address
 
     readers = audit.run_for_readers(tables)
     row = readers[readers["claim_id"] == "ent-13"]

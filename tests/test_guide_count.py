@@ -9,7 +9,7 @@ import re
 
 import yaml
 
-from cnsaudit import citation, datapackage
+from cnsaudit.book import citation, datapackage
 
 from .conftest import ROOT
 
@@ -35,7 +35,7 @@ def test_the_titles_state_no_count():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     titles = {"_config.yml title": config["title"], "CITATION.cff title": cff["title"],
-              "cnsaudit/citation.py TITLE": citation.TITLE, "the data package's title": datapackage.title(),
+              "cnsaudit/book/citation.py TITLE": citation.TITLE, "the data package's title": datapackage.title(),
               "a claim's citation": citation.claim_bibtex("x-01", "0.0.0", "https://example.org/")}
     counted = {where: title for where, title in titles.items() if COUNTED.search(title)}
     assert not counted, f"a title states how many guides there are: {counted}; reword it without the count"

@@ -1,10 +1,10 @@
-"""Each guide's headings map to the chapter sections that audit their claims (cnsaudit.guide_map)."""
+"""Each guide's headings map to the chapter sections that audit their claims (cnsaudit.book.guide_map)."""
 
 from __future__ import annotations
 
 import pytest
 
-from cnsaudit import guide_map
+from cnsaudit.book import guide_map
 
 from .teach import no_problems
 CHAPTERS = ["chapters/entrectinib", "chapters/alectinib", "chapters/ntrk-resistance", "chapters/larotrectinib"]

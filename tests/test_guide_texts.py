@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 
-from cnsaudit import data
-from cnsaudit import nomenclature as nm
+from cnsaudit.engine import data
+from cnsaudit.analyses import nomenclature as nm
 
 from .teach import no_problems
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cnsaudit import linkcheck
+from cnsaudit.book import linkcheck
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.meta_analysis import combine_effects
 
-from cnsaudit.meta import pool_proportions
+from cnsaudit.engine.pooling import pool_proportions
 
 
 def _dl_by_hand(ks, ns):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnsaudit import mutation
+from cnsaudit.tools import mutation
 
 THRESHOLD = 0.95
 

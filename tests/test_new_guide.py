@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from cnsaudit import data, schema
-from cnsaudit.new_guide import candidates, title_line
-from cnsaudit.sphinx_ext import source_files, toc_docnames
+from cnsaudit.engine import data, schema
+from cnsaudit.tools.new_guide import candidates, title_line
+from cnsaudit.book.sphinx_ext import source_files, toc_docnames
 
 from .conftest import ROOT
 
@@ -89,7 +89,7 @@ def test_the_scaffold_records_every_number_and_the_title_and_writes_candidates_o
     guide.write_text(PLAIN, encoding="utf-8")
     listing = tmp_path / "out" / "candidates.csv"
     listing.parent.mkdir()
-    from cnsaudit import cli
+    from cnsaudit.tools import cli
 
     assert cli.main(["new-guide", str(guide), "--chapter", "zorvatinib", "--root", str(repo),
                      "--candidates", str(listing)]) == 0

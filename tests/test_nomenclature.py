@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnsaudit import nomenclature as nm
+from cnsaudit.analyses import nomenclature as nm
 
 
 @pytest.mark.parametrize("token, gene, ref, position, alt", [

@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from cnsaudit.sphinx_ext import book_notebooks
+from cnsaudit.book.sphinx_ext import book_notebooks
 
 from .conftest import ROOT
 
@@ -15,7 +15,7 @@ from .teach import no_problems
 
 def sources_of(notebook) -> str:
     """The text form to edit for a notebook."""
-    from cnsaudit.sources import text_form
+    from cnsaudit.book.sources import text_form
 
     return text_form(notebook).relative_to(ROOT).as_posix()
 
@@ -100,7 +100,7 @@ def test_the_prose_check_catches_typed_numbers_and_spares_names_and_glue():
 
 # The reproduce page is instructions for rerunning the book, so it names commands and folders.
 INSTRUCTION_PAGES = {"reproduce.ipynb"}
-_INTERNAL_NAME = re.compile(r"\bdata/[\w/.-]*|\b[\w-]+\.(?:csv|py|bib)\b|\bcnsaudit\.[a-z_]+")
+_INTERNAL_NAME = re.compile(r"\bdata/[\w/.-]*|\b[\w-]+\.(?:csv|py|bib)\b|\bcnsaudit(?:\.[a-z_]+)+")
 
 
 def internal_names(markdown: str) -> list[str]:
@@ -122,8 +122,8 @@ def test_the_prose_names_no_data_file_or_code_path(path):
 
 
 def test_the_internal_name_check_catches_files_and_code_paths():
-    assert internal_names("from `data/claims/x.csv` by `cnsaudit.audit`; see scripts/setup.py") == [
-        "data/claims/x.csv", "cnsaudit.audit", "setup.py"]
+    assert internal_names("from `data/claims/x.csv` by `cnsaudit.engine.audit`; see scripts/setup.py") == [
+        "data/claims/x.csv", "cnsaudit.engine.audit", "setup.py"]
     assert internal_names("the claim table ({download}`CSV <downloads/a.csv>`); the cnsaudit package") == []
 
 
@@ -137,7 +137,7 @@ def test_the_build_executes_every_notebook_afresh_and_gets_the_committed_outputs
     fresh kernel (none came from the execution cache), over IPC (no "without encryption" warning),
     and every output it got, figures included (nbval does not compare PNG images), is the one
     committed. Later builds of the same inputs in this run render these executions."""
-    from cnsaudit.sphinx_ext import execution_key
+    from cnsaudit.book.sphinx_ext import execution_key
 
     executed = re.search(r"cnsaudit: executed (\d+) notebooks with \d+ kernels in [\d.]+ s(.*)", build_log)
     assert executed, build_log[-2000:]

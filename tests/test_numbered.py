@@ -1,12 +1,12 @@
-"""Numbered result tables: the forms cnsaudit.sphinx_ext recognises, escaped, in HTML and LaTeX."""
+"""Numbered result tables: the forms cnsaudit.book.sphinx_ext recognises, escaped, in HTML and LaTeX."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from cnsaudit.claim_table import ClaimTable
-from cnsaudit.numbered import HTML_HEAD, LABEL, LATEX_HEAD, numbered
+from cnsaudit.book.claim_table import ClaimTable
+from cnsaudit.book.numbered import HTML_HEAD, LABEL, LATEX_HEAD, numbered
 
 
 def test_a_frame_carries_its_name_and_caption_in_both_forms():

@@ -1,11 +1,11 @@
-"""A cold page costs at most 1.2 MB (cnsaudit.page_weight): the theme's 1.49 MB icon script is not
+"""A cold page costs at most 1.2 MB (cnsaudit.tools.page_weight): the theme's 1.49 MB icon script is not
 loaded, and its icon fonts are served as subsets that hold every icon the pages show."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from cnsaudit import icons, page_weight
+from cnsaudit.tools import icons, page_weight
 
 from .conftest import ROOT
 

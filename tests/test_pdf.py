@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cnsaudit import latex_edition
-from cnsaudit.latex_index import index_claim_rows
-from cnsaudit.latex_output import escape
-from cnsaudit.latex_tables import TYPESET_MARK, breakable, fit_tables, html_table_to_latex
-from cnsaudit.pdf_check import (WRAP_MARK, code_listings, html_numbers, overfull_boxes, pdf_numbers,
+from cnsaudit.book import latex_edition
+from cnsaudit.book.latex_index import index_claim_rows
+from cnsaudit.book.latex_output import escape
+from cnsaudit.book.latex_tables import TYPESET_MARK, breakable, fit_tables, html_table_to_latex
+from cnsaudit.tools.pdf_check import (WRAP_MARK, code_listings, html_numbers, overfull_boxes, pdf_numbers,
                                 text_dumps)
 
 from .conftest import ROOT
@@ -42,7 +42,7 @@ KNOWN_RAW_IN_OUTPUTS = frozenset({
 
 def latex_artefacts(tex: str, outputs: bool = True) -> list[str]:
     """Raw artefacts in the LaTeX of the book, code listings left out; with `outputs` False, the
-    tables typeset from notebook outputs (cnsaudit.latex_tables) left out too."""
+    tables typeset from notebook outputs (cnsaudit.book.latex_tables) left out too."""
     # Break points inside a token do not hide it.
     body = re.sub(r"\\begin\{sphinxVerbatim\}.*?\\end\{sphinxVerbatim\}", " ", tex.replace(r"\allowbreak{}", ""),
                   flags=re.S)
@@ -89,7 +89,7 @@ def test_pdf_edition_builds(built_root, tmp_path):
     assert sorted(c for c in claims if c not in flat) == []
     assert not re.search(r"IPython\.core\.display|object at 0x|np\.float64\(", text)
     tex = (tmp_path / "_build" / "latex" / "cnsaudit.tex").read_text()
-    # the claim tables' columns, their padding inside the line (cnsaudit.latex_tables.fit_tables)
+    # the claim tables' columns, their padding inside the line (cnsaudit.book.latex_tables.fit_tables)
     assert ("\\begin{longtable}{>{\\raggedright\\arraybackslash\\hspace{0pt}}"
             "p{\\dimexpr 0.090\\linewidth-2\\tabcolsep\\relax}") in tex
     assert "\\label{\\detokenize{chapters/audit:claim-ent-01}}" in tex

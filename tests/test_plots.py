@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from cnsaudit import plots  # noqa: E402
+from cnsaudit.book import plots  # noqa: E402
 
 
 def _rows(labels):

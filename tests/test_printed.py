@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnsaudit.printed import PrintedNumberError, parse, same_figure
+from cnsaudit.engine.printed import PrintedNumberError, parse, same_figure
 
 
 @pytest.mark.parametrize("text, kind, low, high, decimals", [

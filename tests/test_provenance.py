@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cnsaudit import audit, data, excerpt
+from cnsaudit.engine import audit, data, excerpt
 
 from .teach import no_problems
 

@@ -13,7 +13,7 @@ DRAW = """
 import sys, base64
 import pandas as pd
 from IPython.core.pylabtools import print_figure
-from cnsaudit import plots
+from cnsaudit.book import plots
 counts = pd.DataFrame({"consistent": [3, 1], "caveat": [1, 0], "unverified": [2, 2], "inconsistent": [0, 1],
                        "contradicted": [1, 0]}, index=["guide a", "guide b"])
 fig = plots.verdict_bars(counts)
@@ -35,4 +35,4 @@ def test_a_figure_drawn_twice_is_the_same_bytes(fmt):
     first, second = _draw(fmt), _draw(fmt)
     assert first, "nothing was drawn"
     assert first == second, (f"the {fmt} figure differs between two runs on the same data: set what varies "
-                             "(ids, dates) in cnsaudit/plots.py, or the notebook's diff will show it on every run")
+                             "(ids, dates) in cnsaudit/book/plots.py, or the notebook's diff will show it on every run")

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cnsaudit import citation, cli, release, zenodo
+from cnsaudit.book import citation, zenodo
+from cnsaudit.tools import cli, release
 
 from .conftest import ROOT
 from .teach import no_problems
@@ -99,7 +100,7 @@ def test_a_doi_in_citation_cff_reaches_the_book_and_every_claim_citation(tmp_pat
     assert "  doi     = {10.5281/zenodo.1234567},\n" in citation.claim_bibtex("ent-01", "1.2.3", "https://e.org/", doi)
     # The book's own pages read CITATION.cff at the repository root.
     monkeypatch.setattr(citation, "ROOT", tmp_path)
-    from cnsaudit import audit_page, sphinx_ext
+    from cnsaudit.book import audit_page, sphinx_ext
 
     assert "doi     = {10.5281/zenodo.1234567}" in audit_page.claim_citation("ent-01")
     assert "doi     = {10.5281/zenodo.1234567}" in sphinx_ext.citation_bibtex(STAMP, "ent-01", "https://e.org/")

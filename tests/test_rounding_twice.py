@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from cnsaudit import audit, data, derive, stats
+from cnsaudit.engine import audit, data, derive, stats
 
 from .conftest import edit_cell
 

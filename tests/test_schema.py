@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from cnsaudit import data
-from cnsaudit.data import DataError
+from cnsaudit.engine import data
+from cnsaudit.engine.data import DataError
 
 from .conftest import edit_cell
 

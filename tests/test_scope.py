@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cnsaudit import audit, data, scope, wording
+from cnsaudit.engine import audit, data, scope, wording
 
 from .conftest import add_row, edit_cell, unread
 

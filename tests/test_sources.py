@@ -7,8 +7,8 @@ import shutil
 import nbformat
 import pytest
 
-from cnsaudit import sources
-from cnsaudit.sphinx_ext import book_notebooks
+from cnsaudit.book import sources
+from cnsaudit.book.sphinx_ext import book_notebooks
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from cnsaudit import book, execution
+from cnsaudit.book import execution, project as book
 
 NESTED_TOC = """\
 format: jb-book

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
-from cnsaudit import stats
+from cnsaudit.engine import stats
 
 
 def test_percent_is_exact():

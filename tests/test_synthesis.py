@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnsaudit import synthesis
+from cnsaudit.analyses import synthesis
 
 
 def test_every_rate_has_the_expected_count(tables):
@@ -68,7 +68,7 @@ def test_the_forest_draws_one_panel_per_end_point_and_assessor(tables):
     import matplotlib
 
     matplotlib.use("Agg")
-    from cnsaudit import plots
+    from cnsaudit.book import plots
 
     frame = synthesis.rates_frame(synthesis.intracranial_rates(tables))
     frame.loc[frame.index[0], "end point"] = "objective response"

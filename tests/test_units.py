@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cnsaudit.claim_table import normalise_units, rows_for
+from cnsaudit.book.claim_table import normalise_units, rows_for
 
 from .teach import no_problems
 
@@ -29,7 +29,7 @@ def test_every_claim_with_a_unit_shows_it_in_the_guide_says_cell(results, tables
     missing = [f"{c}: {u}" for c, said in zip(rows["claim"], rows["the guide says"])
                if isinstance(u := units.get(c), str) and u and u != "ratio" and u not in said]
     no_problems(missing, "claims whose 'the guide says' cell leaves out the unit of data/claims/",
-                "the claim table writes the unit from the claim row's 'unit' (cnsaudit/claim_table.py): "
+                "the claim table writes the unit from the claim row's 'unit' (cnsaudit/book/claim_table.py): "
                 "correct the unit in data/claims/, or the claim table")
 
 
@@ -40,4 +40,4 @@ def test_no_cell_keeps_a_unit_spelt_another_way(results):
                                                                      rows["the source says"])
              for said in (g, s) for m in spelt.finditer(said)]
     no_problems(found, "units spelt another way in the claim tables",
-                "add the spelling to cnsaudit.claim_table.normalise_units, or write the unit one way in data/")
+                "add the spelling to cnsaudit.book.claim_table.normalise_units, or write the unit one way in data/")

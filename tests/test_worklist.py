@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from cnsaudit import audit, worklist
-from cnsaudit.schema import LOOK_IN, SOURCE_KINDS
+from cnsaudit.engine import audit
+from cnsaudit.book import worklist
+from cnsaudit.engine.schema import LOOK_IN, SOURCE_KINDS
 
 from .conftest import ROOT, edit_cell, unread
 from .test_cli import run

@@ -1,0 +1,179 @@
+"""The words for what the evidence checks found (cnsaudit.engine.scope), written here once.
+
+`say` gives the part of a claim's reason (terse, one clause); `explain` gives one plain sentence of
+what the finding means for a reader. Both take the fields a check recorded and a `cite` function
+that names a source (a BibTeX key in the audit table; a short citation in reader text), so the same
+fields read the same way on the web, in the PDF and at the command line.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .short_cite import verb
+
+Cite = Callable[[str], str]
+
+
+def _key(ref: str) -> str:
+    return ref
+
+
+def _src(cite: Cite, f: dict, singular_verb: str) -> str:
+    name = cite(f["ref"])
+    return f"{name} {verb(name, singular_verb)}"
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _names(drugs: list[str]) -> str:
+    if not drugs:
+        return "no named drug"
+    return drugs[0] if len(drugs) == 1 else ", ".join(drugs[:-1]) + " and " + drugs[-1]
+
+
+_SPECIES = {"human": "patients", "rat": "rats", "mouse": "mice", "dog": "dogs", "in vitro": "cells in vitro"}
+
+
+def _newer(r: dict, cite: Cite) -> str:
+    unit = "%" if r["unit"] == "%" else (f" {r['unit']}" if r["unit"] else "")
+    parts = [f"{r['quantity']} {r['value']}{unit}"]
+    if r["n"]:
+        parts.append(f"n={r['n']}")
+    if r["cutoff"]:
+        parts.append(f"cut-off {r['cutoff']}")
+    return f"{parts[0]} ({', '.join(parts[1:] + [cite(r['ref'])])})"
+
+
+def say(kind: str, f: dict, cite: Cite = _key) -> str:
+    """The clause of the reason for one check."""
+    if kind == "population":
+        if f["relation"] == "same":
+            return f"{_src(cite, f, 'shows')} it for the group the guide names ({f['fact_group']})"
+        if f["relation"] == "wider":
+            return (f"{_src(cite, f, 'shows')} it for {f['fact_group']} only; the guide states it for "
+                    f"{f['claim_group']}, a wider group")
+        if f["relation"] == "narrower":
+            return (f"{_src(cite, f, 'gives')} it for {f['fact_group']} as a whole; the guide gives it for "
+                    f"{f['claim_group']}, a part of that group")
+        return f"{_src(cite, f, 'shows')} it for {f['fact_group']}; the guide states it for {f['claim_group']}"
+    if kind == "species":
+        if f["claim_species"] == f["fact_species"]:
+            return f"{cite(f['ref'])} studied {_SPECIES[f['fact_species']]}, as the guide says"
+        if f.get("extrapolated"):
+            return (f"{cite(f['ref'])} studied {_SPECIES[f['fact_species']]} only; the guide states it "
+                    "for patients")
+        return (f"the guide says {_SPECIES[f['claim_species']]}; {cite(f['ref'])} studied "
+                f"{_SPECIES[f['fact_species']]}")
+    if kind == "drug class":
+        return (f"{cite(f['ref'])} studied {_names(f['studied'])}; the guide states it for all "
+                f"{f['drug_class']}")
+    if kind == "strength":
+        return (f"the guide states it as settled; the evidence behind it is {_a(f['design'])} "
+                f"({cite(f['ref'])})")
+    if kind == "measure":
+        if "bound" not in f:
+            return ("the measure divides by the total plasma concentration; penetration is judged "
+                    "against the unbound concentration")
+        return (f"the measure divides by the total plasma concentration of a drug {f['bound']}% bound "
+                f"to plasma proteins ({cite(f['bound_ref'])}); penetration is judged against the "
+                "unbound concentration")
+    if kind == "end point":
+        if f["claim_endpoint"] == f["fact_endpoint"]:
+            return f"same end point ({f['fact_endpoint']})"
+        return f"the guide gives it as {f['claim_endpoint']}; {_src(cite, f, 'prints')} it for {f['fact_endpoint']}"
+    if kind == "assessor":
+        if f["fact_assessor"] == "not stated":
+            return (f"the guide says {f['claim_assessor']} assessed it; the part of {cite(f['ref'])} "
+                    "read does not say who did")
+        if f["claim_assessor"] == f["fact_assessor"]:
+            return f"assessed by {f['fact_assessor']}, as the guide says"
+        return f"the guide says {f['claim_assessor']}; {_src(cite, f, 'reports')} {f['fact_assessor']} assessment"
+    if kind == "currency":
+        if not f["newer"]:
+            return "no later report of the same patients found"
+        when = f"the {f['cutoff']} cut-off" if f["cutoff"] else f"the report of {cite(f['ref'])}"
+        return f"a later report of the same patients than {when}: " + "; ".join(_newer(r, cite) for r in f["newer"])
+    raise KeyError(kind)
+
+
+HEADLINE_WORDS = 30
+
+
+def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
+    """What a failed check means for a reader, in one sentence; `short`: without the groups' names,
+    for a headline that must stay within HEADLINE_WORDS."""
+    if kind == "population" and short:
+        return ("The evidence covers a narrower group than the guide names." if f["relation"] == "wider"
+                else "The result belongs to another group of patients than the one the guide names.")
+    if kind == "population":
+        if f["relation"] == "wider":
+            return f"Shown only for {f['fact_group']}; it may not hold for all {f['claim_group']}."
+        return f"The result belongs to {f['fact_group']}, not to {f['claim_group']}."
+    if kind == "species":
+        if f.get("extrapolated"):
+            return (f"This was shown in {_SPECIES[f['fact_species']]}; whether it happens in patients "
+                    "has not been shown by the source.")
+        return f"The source studied {_SPECIES[f['fact_species']]}, not {_SPECIES[f['claim_species']]}."
+    if kind == "drug class":
+        return (f"Only {_names(f['studied'])} were studied; the finding may not hold for other "
+                f"{f['drug_class']}.")
+    if kind == "strength":
+        return (f"The evidence is {_a(f['design'])}, which cannot settle the question the way the guide "
+                "says it does.")
+    if kind == "measure":
+        return ("A ratio to total plasma concentration understates how much unbound drug reaches the CSF "
+                "for a protein-bound drug; compare against unbound plasma instead.")
+    if kind == "end point":
+        return (f"The figure is {f['fact_endpoint']}, not {f['claim_endpoint']}; the two measure different "
+                "things and should not be compared or pooled.")
+    if kind == "assessor" and f["fact_assessor"] == "not stated":
+        return "Who assessed the response is not confirmed by the source read."
+    if kind == "assessor":
+        return (f"The source reports {f['fact_assessor']} assessment, not {f['claim_assessor']}; the two "
+                "often differ.")
+    if kind == "currency":
+        return "A later report of the same patients exists; quote its figures rather than the earlier ones."
+    raise KeyError(kind)
+
+
+# What a failed check means for a reader, for the checks whose clause carries its own figures (the
+# guide's arithmetic, the source's value, the label's words): keyed by check and the verdict it led to.
+_INCONSISTENT = ("The guide's own figures cannot all be right: at least one of them is misprinted or "
+                 "comes from another group of patients.")
+_MEANING = {
+    ("value", "contradicted"): "The source says something else; go by the source, not the guide.",
+    ("value", "caveat"): "The guide names this case but gives no rule for it; read the source's rule.",
+    ("n", "contradicted"): "The source reports a different number of patients, so the figure rests on another group.",
+    ("k", "contradicted"): "The source reports a different count of patients with the outcome.",
+    ("interval vs primary", "contradicted"): "The source prints a different confidence interval.",
+    ("p vs primary", "contradicted"): "The source prints a different p-value.",
+    ("granularity (primary n)", "contradicted"): ("No whole number of the source's patients gives this "
+                                                  "percentage, so it cannot be the source's figure."),
+    ("derivation", "contradicted"): ("The only value the source's printed figures allow differs from the "
+                                     "guide's."),
+    ("steady state", "contradicted"): "The source says otherwise about whether steady state was reached.",
+    ("steady state", "caveat"): ("The figure was measured before steady state, so it may understate exposure "
+                                 "once steady state is reached."),
+    ("like with like", "caveat"): ("These figures were measured under different conditions; they should not be "
+                                   "ranked against one another."),
+    ("label version", "caveat"): ("The label version this rule comes from limits it to some patients or "
+                                  "reactions; check the label in force before applying it."),
+    ("label versions", "contradicted"): "A label version read gives another instruction for this interaction.",
+    ("label versions", "caveat"): ("The guide combines instructions from two jurisdictions' labels; no single "
+                                   "label gives them together, so follow the label in force where you prescribe."),
+    ("label versions", "unverified"): ("No label version read gives this instruction; follow the label in force "
+                                       "rather than the guide."),
+    ("source", "unverified"): "Unconfirmed: no source that could be read prints it.",
+    ("derivation", "unverified"): ("No source read prints this, and the printed figures leave more than one "
+                                   "value possible; treat it as unconfirmed."),
+}
+for _check in ("percent from counts", "granularity", "interval", "log symmetry", "p from CI", "sum"):
+    _MEANING[(_check, "inconsistent")] = _INCONSISTENT
+
+
+def meaning(check: str, effect: str) -> str | None:
+    """What a failed check without fields of its own means for a reader (None: nothing to add)."""
+    return _MEANING.get(("sum" if check.startswith("sum ") else check, effect))
