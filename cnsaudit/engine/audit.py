@@ -30,11 +30,14 @@ This module runs the checks in order and builds the output frame. The checks are
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from typing import Callable
 
 import pandas as pd
 
 from . import schema, scope
+from .wording import RECOMPUTING
 from .data import Tables
 from .figure_checks import (check_claim_ci, check_hazard_ratio, check_percent, check_small_numbers,
                             row_size_checks, sum_checks)
@@ -72,8 +75,27 @@ class _Groups(scope.Groups):
         return self._relations[key]
 
 
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector while the audit builds its findings: they are millions of
+    small objects without cycles (reference counting frees them), and the collector's passes over
+    them took a quarter of the time of an audit of many claims."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def audit_findings(tables: Tables, rules: pd.DataFrame | None = None,
                    cite: Callable[[str], str] = str) -> list[Finding]:
+    with _no_cycle_collection():
+        return _audit_findings(tables, rules, cite)
+
+
+def _audit_findings(tables: Tables, rules: pd.DataFrame | None, cite: Callable[[str], str]) -> list[Finding]:
     facts = {r["fact_id"]: r for r in records(tables.evidence)}
     reports = scope.Reports(tables.evidence)
     groups = _Groups(tables.populations)
@@ -156,7 +178,7 @@ def _row(f: Finding) -> dict:
         "location": c["location"],
         "claim": c["claim"],
         "reported": _reported(c),
-        "recomputed": "; ".join(r for ch in f.checks if (r := ch.recomputed)),
+        "recomputed": "; ".join(r for ch in f.checks if ch.kind in RECOMPUTING and (r := ch.recomputed)),
         "primary": _primary(fact, f.cite),
         "verdict": verdict,
         "checks": "; ".join(f"{ch.name}: {_outcome(ch)}" for ch in f.checks),
@@ -178,7 +200,9 @@ def _row(f: Finding) -> dict:
 
 
 def to_frame(findings: list[Finding]) -> pd.DataFrame:
-    return pd.DataFrame([_row(f) for f in findings], columns=COLUMNS)
+    with _no_cycle_collection():
+        rows = [_row(f) for f in findings]
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def errors(results: pd.DataFrame) -> pd.DataFrame:

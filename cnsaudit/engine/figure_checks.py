@@ -6,6 +6,8 @@ cnsaudit.engine.wording_figures.
 
 from __future__ import annotations
 
+import functools
+
 from . import stats
 from .finding import SMALL, Check, Finding, _get, _int, _level
 
@@ -135,21 +137,28 @@ def check_claim_ci(f: Finding) -> None:
           "inconsistent", rounded_twice=bool(found) and all(found.values()))
 
 
+@functools.lru_cache(maxsize=4096)  # scipy's distribution functions cost more than the rest of the audit
+def _hazard_ratio(hr: str, lo: str, hi: str, level: float) -> tuple:
+    """What a hazard ratio and its interval give: symmetry on the log scale, its geometric mean, the
+    p it implies, the SE of log HR, and the range of p the printed digits allow."""
+    ok, gm = stats.hr_symmetry(hr, lo, hi)
+    p_lo, p_hi = stats.p_range_from_ci(hr, lo, hi, level)
+    return ok, gm, stats.p_from_ci(hr, lo, hi, level), stats.se_from_ci(lo, hi, level), p_lo, p_hi
+
+
 def check_hazard_ratio(f: Finding) -> None:
     c = f.claim
     if c["value_type"] != "hazard_ratio" or _get(c, "ci_low") is None:
         return
     hr, lo, hi = c["reported"], c["ci_low"], c["ci_high"]
-    ok, gm = stats.hr_symmetry(hr, lo, hi)
+    ok, gm, p, se, p_lo, p_hi = _hazard_ratio(hr, lo, hi, _level(c))
     f.add("log symmetry", ok, {"hr": hr, "low": lo, "high": hi, "ok": ok, "mean": gm}, "inconsistent")
-    p_lo, p_hi = stats.p_range_from_ci(hr, lo, hi, _level(c))
-    fields = {"p": stats.p_from_ci(hr, lo, hi, _level(c)), "se": stats.se_from_ci(lo, hi, _level(c)),
-              "p_low": p_lo, "p_high": p_hi, "printed": _get(c, "p")}
+    fields = {"p": p, "se": se, "p_low": p_lo, "p_high": p_hi, "printed": _get(c, "p")}
     if fields["printed"] is not None:
         fields["ok"] = agrees = stats.p_agrees(c["p"], p_lo, p_hi)
         f.add("p from CI", agrees, fields, "inconsistent")
     else:
-        f.checks.append(Check("p from CI", True, fields))
+        f.checks.append(Check("p from CI", True, fields, kind="p from CI"))
 
 
 def sum_checks(claims: list[dict], findings: dict[str, Finding]) -> None:

@@ -25,20 +25,21 @@ SMALL = 10
 
 
 def _get(row: dict, key: str):
+    """A cell's value, None where it is missing (None or NaN: NaN is the one value unequal to itself)."""
     value = row.get(key)
-    return None if value is None or (isinstance(value, float) and value != value) else value
+    return None if value is None or value != value else value
 
 
 def _int(row: dict, key: str) -> int | None:
-    value = _get(row, key)
-    return None if value is None else int(value)
+    value = row.get(key)
+    return None if value is None or value != value else int(value)
 
 
 def _level(row: dict) -> float:
     return int(_get(row, "ci_level") or 95) / 100
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     """One check on one claim. `effect` is the verdict a failure leads to (None: it passed); `kind`
     names the words for its `fields` in cnsaudit.engine.wording (the name, unless several checks of a
@@ -48,15 +49,12 @@ class Check:
     passed: bool
     fields: dict
     effect: str | None = None
-    kind: str = ""
+    kind: str = ""  # Finding.add and Finding.inform give the name where no kind is given
     quiet: bool = False  # left out of the one-line reason when it passes
     info: bool = False  # context shown in the reason whatever the verdict (small counts, fitting n)
     # The match holds only if the printed figure was rounded twice (stats.TWICE): accepted, and
     # said in the reason (see Finding.said).
     rounded_twice: bool = False
-
-    def __post_init__(self):
-        self.kind = self.kind or self.name
 
     @property
     def recomputed(self) -> str | None:
@@ -78,16 +76,16 @@ class Finding:
         effect = None if passed else effect_if_failed
         # A failed check may rest on a match that needs rounding twice too (the only derivable
         # value, when the guide prints another), so the flag is kept either way.
-        self.checks.append(Check(name, passed, fields, effect, kind, quiet, rounded_twice=bool(rounded_twice)))
+        self.checks.append(Check(name, passed, fields, effect, kind or name, quiet, rounded_twice=bool(rounded_twice)))
 
     def inform(self, name: str, fields: dict, rounded_twice: bool = False) -> None:
         """Context for the reader that decides nothing (shown in the reason whatever the verdict)."""
-        self.checks.append(Check(name, True, fields, None, quiet=True, info=True, rounded_twice=rounded_twice))
+        self.checks.append(Check(name, True, fields, None, name, quiet=True, info=True, rounded_twice=rounded_twice))
 
     def found(self, found: scope.Found | None) -> None:
         """Record what an evidence check found; a pass stays out of the one-line reason."""
         if found is not None:
-            self.checks.append(Check(found.kind, found.passed, found.fields, found.effect,
+            self.checks.append(Check(found.kind, found.passed, found.fields, found.effect, found.kind,
                                      quiet=found.passed, info=found.info))
 
     def said(self, check: Check) -> str:

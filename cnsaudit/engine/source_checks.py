@@ -25,15 +25,22 @@ class SearchLog:
     def __init__(self, searches: pd.DataFrame):
         self.searches = searches
         self._keys = list(zip(searches["query"], searches["returned"]))
-        self._by_claim = searches.groupby("claim_id").indices
-        self._by_fact = searches.groupby("fact_id").indices
+        self._by_claim = {k: v.tolist() for k, v in searches.groupby("claim_id").indices.items()}
+        self._by_fact = {k: v.tolist() for k, v in searches.groupby("fact_id").indices.items()}
+        # Most claims have no search of their own: their fact's searches are kept once per fact.
+        self._fact_only: dict[str, list[int]] = {}
 
     def positions(self, claim_id: str, fact_id: str) -> list[int]:
-        by_claim, by_fact = self._by_claim.get(claim_id, ()), self._by_fact.get(fact_id, ())
-        if not len(by_claim) and not len(by_fact):  # most claims: nothing searched
-            return []
+        if claim_id not in self._by_claim:
+            if fact_id not in self._fact_only:
+                self._fact_only[fact_id] = self._distinct(self._by_fact.get(fact_id, []))
+            return list(self._fact_only[fact_id])
+        return self._distinct(sorted(set(self._by_claim[claim_id]) | set(self._by_fact.get(fact_id, ()))))
+
+    def _distinct(self, rows: list[int]) -> list[int]:
+        """The rows in the log's order, each query and answer once."""
         seen, kept = set(), []
-        for i in sorted(set(by_claim) | set(by_fact)):
+        for i in rows:
             if self._keys[i] not in seen:
                 seen.add(self._keys[i])
                 kept.append(i)

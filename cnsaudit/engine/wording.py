@@ -148,6 +148,7 @@ def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
 _SAY = wording_figures.SAY | wording_labels.SAY
 _EXPLAIN = wording_figures.EXPLAIN | wording_labels.EXPLAIN
 _RECOMPUTED = wording_figures.RECOMPUTED | wording_labels.RECOMPUTED
+RECOMPUTING = frozenset(_RECOMPUTED)  # the kinds of check that recompute something
 
 
 def recomputed(kind: str, f: dict) -> str | None:
