@@ -4,6 +4,9 @@
 what the finding means for a reader. Both take the fields a check recorded and a `cite` function
 that names a source (a BibTeX key in the audit table; a short citation in reader text), so the same
 fields read the same way on the web, in the PDF and at the command line.
+
+The other checks' words (the guide's arithmetic, the source, the label) are in wording_figures and
+wording_labels; `say`, `explain` and `recomputed` dispatch to them by kind.
 """
 
 from __future__ import annotations

@@ -222,7 +222,8 @@ def _meaning_percent(f, cite, short):
     if short:
         return _INCONSISTENT
     return (f"{f['k']} of {f['n']} patients is {float(stats.percent(f['k'], f['n'])):.1f}%, not "
-            f"{f['reported']}%: {_INCONSISTENT[0].lower()}{_INCONSISTENT[1:]}")
+            f"{f['reported']}%; the count, the group size or the percentage is misprinted, or they come from "
+            "different groups.")
 
 
 def _meaning_granularity(f, cite, short):
@@ -268,7 +269,7 @@ def _meaning_derivation(f, cite, short):
     if f["fits"] == 1:
         if short:
             return "The only value the source's printed figures allow differs from the guide's."
-        return (f"The only value the figures {cite(f['ref'])} prints allow is {f['value']}"
+        return (f"The only value that the figures {_src(cite, f['ref'], 'prints')} allow is {f['value']}"
                 f"{'' if f['of'] is None else ' of ' + str(f['of'])}, not the guide's {f['reported']}.")
     return ("No source read prints this, and the printed figures leave more than one value possible; treat "
             "it as unconfirmed." if f["fits"] else
@@ -328,7 +329,10 @@ def _meaning_steady(f, cite, short):
     if f["mode"] == "before":
         return ("The figure was measured before steady state, so it may understate exposure once steady state "
                 "is reached.")
-    return "The source says otherwise about whether steady state was reached."
+    if short:
+        return "The source says otherwise about whether steady state was reached."
+    return (f"{_src(cite, f['ref'], 'says')} steady state was{'' if f['source'] == 'yes' else ' not'} reached "
+            f"when this was measured; the guide says it was{'' if f['guide'] == 'yes' else ' not'}.")
 
 
 def _meaning_like(f, cite, short):

@@ -52,7 +52,7 @@ def _label_versions(f, cite):
     mode, cls = f["mode"], _cls(f)
     if mode == "opposing":
         p = f["parts"][f["at"]]
-        return f"{_versions(p['opposing'])} print another instruction than '{part(p)}' for a {cls}"
+        return f"{_versions(p['opposing'])} {_print(p['opposing'])} another instruction than '{part(p)}' for a {cls}"
     if mode == "unstated":
         return (f"no label version read tells the reader to {part(f['parts'][f['at']])} for a {cls}"
                 f"{_searched(f['searches'])}")
