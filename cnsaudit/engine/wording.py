@@ -4,12 +4,16 @@
 what the finding means for a reader. Both take the fields a check recorded and a `cite` function
 that names a source (a BibTeX key in the audit table; a short citation in reader text), so the same
 fields read the same way on the web, in the PDF and at the command line.
+
+The other checks' words (the guide's arithmetic, the source, the label) are in wording_figures and
+wording_labels; `say`, `explain` and `recomputed` dispatch to them by kind.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
+from . import wording_figures, wording_labels
 from .short_cite import verb
 
 Cite = Callable[[str], str]
@@ -49,6 +53,8 @@ def _newer(r: dict, cite: Cite) -> str:
 
 def say(kind: str, f: dict, cite: Cite = _key) -> str:
     """The clause of the reason for one check."""
+    if kind in _SAY:
+        return _SAY[kind](f, cite)
     if kind == "population":
         if f["relation"] == "same":
             return f"{_src(cite, f, 'shows')} it for the group the guide names ({f['fact_group']})"
@@ -105,6 +111,8 @@ HEADLINE_WORDS = 30
 def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
     """What a failed check means for a reader, in one sentence; `short`: without the groups' names,
     for a headline that must stay within HEADLINE_WORDS."""
+    if kind in _EXPLAIN:
+        return _EXPLAIN[kind](f, cite, short)
     if kind == "population" and short:
         return ("The evidence covers a narrower group than the guide names." if f["relation"] == "wider"
                 else "The result belongs to another group of patients than the one the guide names.")
@@ -139,41 +147,14 @@ def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
     raise KeyError(kind)
 
 
-# What a failed check means for a reader, for the checks whose clause carries its own figures (the
-# guide's arithmetic, the source's value, the label's words): keyed by check and the verdict it led to.
-_INCONSISTENT = ("The guide's own figures cannot all be right: at least one of them is misprinted or "
-                 "comes from another group of patients.")
-_MEANING = {
-    ("value", "contradicted"): "The source says something else; go by the source, not the guide.",
-    ("value", "caveat"): "The guide names this case but gives no rule for it; read the source's rule.",
-    ("n", "contradicted"): "The source reports a different number of patients, so the figure rests on another group.",
-    ("k", "contradicted"): "The source reports a different count of patients with the outcome.",
-    ("interval vs primary", "contradicted"): "The source prints a different confidence interval.",
-    ("p vs primary", "contradicted"): "The source prints a different p-value.",
-    ("granularity (primary n)", "contradicted"): ("No whole number of the source's patients gives this "
-                                                  "percentage, so it cannot be the source's figure."),
-    ("derivation", "contradicted"): ("The only value the source's printed figures allow differs from the "
-                                     "guide's."),
-    ("steady state", "contradicted"): "The source says otherwise about whether steady state was reached.",
-    ("steady state", "caveat"): ("The figure was measured before steady state, so it may understate exposure "
-                                 "once steady state is reached."),
-    ("like with like", "caveat"): ("These figures were measured under different conditions; they should not be "
-                                   "ranked against one another."),
-    ("label version", "caveat"): ("The label version this rule comes from limits it to some patients or "
-                                  "reactions; check the label in force before applying it."),
-    ("label versions", "contradicted"): "A label version read gives another instruction for this interaction.",
-    ("label versions", "caveat"): ("The guide combines instructions from two jurisdictions' labels; no single "
-                                   "label gives them together, so follow the label in force where you prescribe."),
-    ("label versions", "unverified"): ("No label version read gives this instruction; follow the label in force "
-                                       "rather than the guide."),
-    ("source", "unverified"): "Unconfirmed: no source that could be read prints it.",
-    ("derivation", "unverified"): ("No source read prints this, and the printed figures leave more than one "
-                                   "value possible; treat it as unconfirmed."),
-}
-for _check in ("percent from counts", "granularity", "interval", "log symmetry", "p from CI", "sum"):
-    _MEANING[(_check, "inconsistent")] = _INCONSISTENT
+# The figure and label checks' words are in modules of their own, one entry each by kind.
+_SAY = wording_figures.SAY | wording_labels.SAY
+_EXPLAIN = wording_figures.EXPLAIN | wording_labels.EXPLAIN
+_RECOMPUTED = wording_figures.RECOMPUTED | wording_labels.RECOMPUTED
+RECOMPUTING = frozenset(_RECOMPUTED)  # the kinds of check that recompute something
 
 
-def meaning(check: str, effect: str) -> str | None:
-    """What a failed check without fields of its own means for a reader (None: nothing to add)."""
-    return _MEANING.get(("sum" if check.startswith("sum ") else check, effect))
+def recomputed(kind: str, f: dict) -> str | None:
+    """What a check recomputed, as the audit's column shows it (None: nothing)."""
+    render = _RECOMPUTED.get(kind)
+    return None if render is None else render(f)
