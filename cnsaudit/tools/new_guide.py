@@ -183,7 +183,7 @@ def _add_toc_entry(toc: Path, name: str) -> None:
 
 
 def _add_drugs(schema_py: Path, drugs: list[str]) -> None:
-    """Add compounds to the schema's drug vocabulary (cnsaudit/engine/schema.py, DRUGS). The vocabulary
+    """Add compounds to the schema's drug vocabulary (cnsaudit/engine/vocabulary.py, DRUGS). The vocabulary
     stays closed on purpose, so a misspelt drug is still an error; a new guide widens it in code
     that is reviewed like any other change."""
     text = schema_py.read_text()
@@ -242,7 +242,7 @@ def scaffold(root: Path, guide: Path, chapter: str, topic: str | None = None,
     write_text_form(targets["notebook"])
     targets["test"].write_text(_test_file(chapter), encoding="utf-8")
     if drugs:
-        _add_drugs(root / "cnsaudit" / "schema.py", drugs)
+        _add_drugs(root / "cnsaudit" / "engine" / "vocabulary.py", drugs)
     _add_toc_entry(root / "_toc.yml", chapter)
     text = text_bytes.decode("utf-8", errors="replace")
     found = candidates(text)
