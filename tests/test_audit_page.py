@@ -121,7 +121,8 @@ def test_the_errors_table_names_guides_by_topic_and_the_error_as_a_column(result
     # A guide is named by its number (the seeds' 000_… names) and topic, or by its topic alone.
     topics = set(tables.guides["topic"])
     named = shown["guide"].map(lambda g: g in topics or (g[:3].isdigit() and g[3:5] == ": " and g[5:] in topics))
-    assert named.all(), list(shown.loc[~named, "guide"])
+    assert named.all(), (f"errors table: guides named {list(shown.loc[~named, 'guide'])}, neither 'NNN: topic' nor the "
+                         "topic of data/guides.csv; name them with report.guide_label")
 
 
 def test_a_guide_without_a_number_in_its_file_name_is_named_by_its_topic(tables):

@@ -87,13 +87,15 @@ CHECKLIST = """Left to do by hand (CONTRIBUTING.md, "Add a guide"):
     `python -m cnsaudit release zenodo`; a search row with an excerpt in data/searches.csv for every
     printed figure; an unread fact's searches and its row in data/to-read.csv); a consequence for
     every claim; every group named in data/populations/{name}.csv; end point, assessor, design,
-    class, strength and measure where they apply
+    class, strength and measure where they apply; each claim's location starts with its heading
 [ ] for every number of the guide: name its claim ids in 'claims' of its row in
     data/number-claims.csv, or move the row to data/exclusions.csv with a reason
 [ ] record each section heading in data/quotes.csv (kind 'heading', with the location prefixes of
     the claims under it)
-[ ] fill EXPECTED in tests/test_audit_{module}.py; list the new claim ids in CHANGELOG.md
-[ ] write the chapter in chapters/sources/{name}.md (numbers through glue, no file names in prose)
+[ ] fill EXPECTED in tests/test_audit_{module}.py; list the new claim ids in CHANGELOG.md under
+    Unreleased, Verdicts, in a subsection "#### <topic>: a new guide" ("- abc-01: new → consistent")
+[ ] write the chapter's sections in chapters/sources/{name}.md where its % comment stands (numbers
+    through glue, no file names in prose, each section's claims with report.section)
 [ ] re-execute every notebook: .venv/bin/python scripts/execute_notebooks.py
 [ ] git add the new files; bash scripts/build-book.sh; bash scripts/test.sh
 """
