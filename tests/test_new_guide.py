@@ -72,6 +72,12 @@ The ratio was 0.45, twice that of its predecessor.
 """
 
 
+def test_a_one_word_heading_of_plain_text_is_a_heading():
+    text = "Quenotinib in the Brain\n\nActivity\n\nNine of 20 responded.\n\nDosing\n\nGive 200 mg.\n"
+    assert [(c.location, c.number) for c in candidates(text)] == [
+        ("Activity", "Nine"), ("Activity", "20"), ("Dosing", "200")]
+
+
 def test_plain_text_headings_and_number_words_are_candidates():
     found = [(c.line, c.index, c.location, c.number) for c in candidates(PLAIN)]
     assert found == [(4, 1, "The Reach of Zorvatinib", "once"), (4, 2, "The Reach of Zorvatinib", "12"),
@@ -158,11 +164,13 @@ def _append_rows(path: Path, rows: list[dict]) -> None:
 
 
 GUIDE_NAME = "zorvatinib-note.txt"
-EXPECTED = {
-    "zor-01": "consistent",    # the source prints 7 of 11 (63.6%) for the same group and end point
-    "zor-02": "contradicted",  # the source prints a CSF-to-plasma ratio of 0.30, not 0.45
-    "zor-03": "unverified",    # only the abstract was read, and it prints no duration of response
+# Each claim's verdict, written from reading the guide against its source, and why.
+REASONS = {
+    "zor-01": ("consistent", "The source prints the same responders of the same group and end point."),
+    "zor-02": ("contradicted", "The source prints another CSF-to-plasma ratio."),
+    "zor-03": ("unverified", "Only the abstract was read, and it prints no duration of response."),
 }
+EXPECTED = {claim: verdict for claim, (verdict, _) in REASONS.items()}
 
 
 def _record_claims_and_evidence(repo: Path) -> None:
@@ -262,7 +270,7 @@ def _expect_and_log_verdicts(repo: Path) -> None:
     changelog = repo / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8")
     entry = ("\n#### Zorvatinib and the brain: a new guide\n\n"
-             + "".join(f"- {claim}: new → {verdict}\n" for claim, verdict in EXPECTED.items()))
+             + "".join(f"- {claim} (new): {verdict}. {why}\n" for claim, (verdict, why) in REASONS.items()))
     unreleased = text.index("## Unreleased")
     verdicts = text.index("### Verdicts", unreleased)
     following = [i for i in (text.find("\n### ", verdicts + 1), text.find("\n## ", verdicts + 1)) if i > 0]

@@ -48,13 +48,13 @@ class Candidate:
 
 def _heading(lines: list[str], i: int) -> str | None:
     """The heading a line is, if it is one: a Markdown heading, or in plain text a short line in
-    title case standing alone between blank lines."""
+    title case standing alone between blank lines ("Dosing" as well as "Clinical Activity")."""
     line = lines[i].strip()
     if line.startswith("#"):
         return line.lstrip("#").strip() or None
     alone = (i == 0 or not lines[i - 1].strip()) and (i + 1 >= len(lines) or not lines[i + 1].strip())
     words = line.split()
-    if not alone or not 2 <= len(words) <= 12 or len(line) > 80 or line[-1] in ".,;:!?" or not line[0].isupper():
+    if not alone or not 1 <= len(words) <= 12 or len(line) > 80 or line[-1] in ".,;:!?" or not line[0].isupper():
         return None
     capitals = sum(w[0].isupper() for w in words if w[0].isalpha())
     return line if 2 * capitals >= len(words) else None
@@ -93,7 +93,7 @@ CHECKLIST = """Left to do by hand (CONTRIBUTING.md, "Add a guide"):
 [ ] record each section heading in data/quotes.csv (kind 'heading', with the location prefixes of
     the claims under it)
 [ ] fill EXPECTED in tests/test_audit_{module}.py; list the new claim ids in CHANGELOG.md under
-    Unreleased, Verdicts, in a subsection "#### <topic>: a new guide" ("- abc-01: new → consistent")
+    Unreleased, Verdicts, in a subsection "#### <topic>: a new guide" ("- abc-01 (new): consistent. Why.")
 [ ] write the chapter's sections in chapters/sources/{name}.md where its % comment stands (numbers
     through glue, no file names in prose, each section's claims with report.section)
 [ ] re-execute every notebook: .venv/bin/python scripts/execute_notebooks.py
