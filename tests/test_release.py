@@ -54,7 +54,7 @@ def test_the_cff_check_rejects_a_broken_citation_file(tmp_path):
 
 def test_zenodo_metadata_is_generated_from_citation_cff_and_valid():
     assert (ROOT / ".zenodo.json").read_text() == zenodo.render(), (
-        ".zenodo.json is out of step with CITATION.cff or references.bib: run `python -m cnsaudit release record`")
+        ".zenodo.json is out of step with CITATION.cff or references.bib: run `python -m cnsaudit release zenodo`")
     proc = check_jsonschema(ROOT / ".zenodo.json", "--schemafile", str(ZENODO_SCHEMA))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     meta = json.loads((ROOT / ".zenodo.json").read_text())

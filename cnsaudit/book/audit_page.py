@@ -36,8 +36,9 @@ def chapter_link(tables: Tables, guide: str, from_dir: str = "chapters") -> str:
     chapter = tables.guides.set_index("guide").loc[guide, "chapter"]
     page = Path(chapter).name + ".html"
     target = page if Path(chapter).parent.as_posix() == from_dir else f"../{chapter}.html"
-    prefix = CHAPTER_PREFIX.get(chapter)
-    return f"{target}#{prefix}-{AUDIT_SECTION}" if prefix else target
+    # A chapter scaffolded by `new-guide` labels its table (<name>-audit)=.
+    prefix = CHAPTER_PREFIX.get(chapter, Path(chapter).name)
+    return f"{target}#{prefix}-{AUDIT_SECTION}"
 
 
 class ClaimsByGuide:

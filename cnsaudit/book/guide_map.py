@@ -71,7 +71,9 @@ def section_map(tables: Tables, chapter: str, root: Path = ROOT) -> pd.DataFrame
         rows.append({"line": h.order, "the guide's heading": f"“{h.text}”",
                      "audited in": "; ".join(where) if where else "—",
                      "claims": claim_ranges(ids) if ids else "none"})
-    return pd.DataFrame(rows).set_index("line")
+    # A new guide's chapter runs before its headings are recorded: an empty map, not an error.
+    columns = ["line", "the guide's heading", "audited in", "claims"]
+    return pd.DataFrame(rows, columns=columns).set_index("line")
 
 
 def claim_ranges(ids: list[str]) -> str:

@@ -5,6 +5,8 @@ Notebooks call these and display the result; the computation and its tests live 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..engine import stats
@@ -70,8 +72,11 @@ def guide_order(tables: Tables, chapter: str) -> str:
 
 
 def guide_label(tables: Tables, guide: str) -> str:
-    """A guide as readers see it named: its number and its topic ("000: Entrectinib and …")."""
-    return f"{guide[:3]}: {tables.guides.set_index('guide').loc[guide, 'topic']}"
+    """A guide as readers see it named: its number and its topic ("000: Entrectinib and …"); a guide
+    whose file name carries no number (a new guide's own name), by its topic alone."""
+    topic = tables.guides.set_index("guide").loc[guide, "topic"]
+    number = re.match(r"([0-9]{3})_", guide)
+    return f"{number.group(1)}: {topic}" if number else topic
 
 
 def errors_table(errors: pd.DataFrame, tables: Tables) -> pd.DataFrame:
@@ -97,6 +102,8 @@ _VERDICT_PHRASES = {  # (one, several): what a count of claims with each verdict
 def verdict_sentence(claims: pd.DataFrame) -> str:
     """'Of its 52 claims, 30 are reproduced, 1 is contradicted by its source, …': every verdict with
     its count, the verb agreeing, in the order of the book's verdict table."""
+    if claims.empty:  # a new guide's chapter, before its claims are recorded
+        return "No claim of it is recorded yet."
     counts = claims["verdict"].value_counts()
     parts = [f"{n} {_VERDICT_PHRASES[v][n != 1]}" for v in VERDICTS if (n := int(counts.get(v, 0)))]
     sep = "; " if any("," in p for p in parts) else ", "  # a part with its own comma needs a stronger stop

@@ -1,5 +1,5 @@
 """Command line: `python -m cnsaudit audit [--format csv|json]`, `worklist`, `validate`, `mutation`,
-`dose --version V ...`, `new-guide PATH --chapter NAME` and `release record|check TAG|notes VERSION`."""
+`dose --version V ...`, `new-guide PATH --chapter NAME` and `release record|zenodo|check TAG|notes VERSION`."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def _new_guide(args) -> int:
         writer.writerow(["line", "index", "location", "number"])
         writer.writerows((c.line, c.index, c.location, c.number) for c in found)
     print(f"scaffolded chapters/{name}.ipynb, data/claims/{name}.csv, data/evidence/{name}.csv, "
-          f"tests/test_audit_{name.replace('-', '_')}.py, the toc entry, a row in data/guides.csv, the "
+          f"tests/test_audit_{name.replace('-', '_')}.py, the toc entry, the page in releases/pages.txt, a "
+          "row in data/guides.csv, the "
           f"title in data/quotes.csv and {len(found)} rows in data/number-claims.csv")
     print(f"{len(found)} numbers in the guide, each a candidate claim: {target}\n")
     print(CHECKLIST.format(name=name, module=name.replace("-", "_")), end="")
@@ -51,6 +52,11 @@ def _release(args, tables) -> int:
         except KeyError as exc:
             print(f"cnsaudit: {exc.args[0]}", file=sys.stderr)
             return 2
+        return 0
+    if args.action == "zenodo":
+        from ..book import zenodo
+
+        print(f"wrote {zenodo.write().relative_to(ROOT)}", file=sys.stderr)
         return 0
     results = audit.run_for_readers(tables)
     if args.action == "record":
@@ -91,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     p_rel = sub.add_parser("release", help="record, check and describe a release (see CONTRIBUTING)")
     rel = p_rel.add_subparsers(dest="action", required=True)
     rel.add_parser("record", help="write releases/verdicts-<version>.csv and .zenodo.json from the tables")
+    rel.add_parser("zenodo", help="write .zenodo.json from CITATION.cff and references.bib (after adding a reference)")
     p_check = rel.add_parser("check", help="exit 1, naming each file to change, unless TAG can be released")
     p_check.add_argument("tag", help="the tag, vX.Y.Z")
     p_notes = rel.add_parser("notes", help="print the changelog section of VERSION (the release's text)")

@@ -6,7 +6,8 @@ It writes, in the repository at `root`:
 - ``data/claims/NAME.csv`` and ``data/evidence/NAME.csv`` holding only the schema's headers;
 - ``chapters/NAME.ipynb`` from a template that loads the tables, audits and shows the guide's
   claims, and its MyST text form ``chapters/sources/NAME.md`` (see README, "Edit a chapter");
-- the toc entry in ``_toc.yml``, after the last chapter of the first part;
+- the toc entry in ``_toc.yml``, after the last chapter of the first part, and the page in
+  ``releases/pages.txt``;
 - ``tests/test_audit_NAME.py``, which checks every claim's verdict against what it lists;
 - with ``--drug``, the compounds the guide is about in the schema's drug vocabulary.
 
@@ -47,13 +48,13 @@ class Candidate:
 
 def _heading(lines: list[str], i: int) -> str | None:
     """The heading a line is, if it is one: a Markdown heading, or in plain text a short line in
-    title case standing alone between blank lines."""
+    title case standing alone between blank lines ("Dosing" as well as "Clinical Activity")."""
     line = lines[i].strip()
     if line.startswith("#"):
         return line.lstrip("#").strip() or None
     alone = (i == 0 or not lines[i - 1].strip()) and (i + 1 >= len(lines) or not lines[i + 1].strip())
     words = line.split()
-    if not alone or not 2 <= len(words) <= 12 or len(line) > 80 or line[-1] in ".,;:!?" or not line[0].isupper():
+    if not alone or not 1 <= len(words) <= 12 or len(line) > 80 or line[-1] in ".,;:!?" or not line[0].isupper():
         return None
     capitals = sum(w[0].isupper() for w in words if w[0].isalpha())
     return line if 2 * capitals >= len(words) else None
@@ -81,16 +82,20 @@ def title_line(text: str) -> tuple[int, str]:
 # What is left to do by hand once the scaffold has run; the command prints it.
 CHECKLIST = """Left to do by hand (CONTRIBUTING.md, "Add a guide"):
 [ ] put the guide's text where the checks find it ($CNSAUDIT_SEEDS, or ../shared/seeds)
-[ ] add claims to data/claims/{name}.csv and evidence to data/evidence/{name}.csv (references in
-    references.bib with a DOI or PMID; a search row with an excerpt in data/searches.csv for every
-    printed figure); a consequence for every claim; every group named in data/populations/{name}.csv;
-    end point, assessor, design, class, strength and measure where they apply
+[ ] add claims to data/claims/{name}.csv (ids of three letters and two digits, e.g. abc-01) and
+    evidence to data/evidence/{name}.csv (references in references.bib with a DOI or PMID, then
+    `python -m cnsaudit release zenodo`; a search row with an excerpt in data/searches.csv for every
+    printed figure; an unread fact's searches and its row in data/to-read.csv); a consequence for
+    every claim; every group named in data/populations/{name}.csv; end point, assessor, design,
+    class, strength and measure where they apply; each claim's location starts with its heading
 [ ] for every number of the guide: name its claim ids in 'claims' of its row in
     data/number-claims.csv, or move the row to data/exclusions.csv with a reason
 [ ] record each section heading in data/quotes.csv (kind 'heading', with the location prefixes of
     the claims under it)
-[ ] fill EXPECTED in tests/test_audit_{module}.py; list the new claim ids in CHANGELOG.md
-[ ] write the chapter in chapters/sources/{name}.md (numbers through glue, no file names in prose)
+[ ] fill EXPECTED in tests/test_audit_{module}.py; list the new claim ids in CHANGELOG.md under
+    Unreleased, Verdicts, in a subsection "#### <topic>: a new guide" ("- abc-01 (new): consistent. Why.")
+[ ] write the chapter's sections in chapters/sources/{name}.md where its % comment stands (numbers
+    through glue, no file names in prose, each section's claims with report.section)
 [ ] re-execute every notebook: .venv/bin/python scripts/execute_notebooks.py
 [ ] git add the new files; bash scripts/build-book.sh; bash scripts/test.sh
 """
@@ -108,27 +113,53 @@ def _headers(table) -> list[str]:
 
 
 def _chapter_notebook(name: str, topic: str):
+    """The chapter as every chapter starts: which guide it audits, the claims' verdicts, the map of
+    the guide's sections and the table of every claim. The prose names no file (readers see the
+    tables, not where they are kept) and types no number (each comes through glue)."""
     import nbformat
 
     key = name.replace("-", "_")
+    chapter = f"chapters/{name}"
+    code = "import pandas as pd\nfrom myst_nb import glue\n\nfrom cnsaudit.book import report\n" \
+           "from cnsaudit.engine import audit, data\n\n"
+
+    def hidden(source: str, tag: str = "hide-input"):
+        return nbformat.v4.new_code_cell(source, metadata={"tags": [tag]})
+
     cells = [
         nbformat.v4.new_markdown_cell(
-            f"({name}-top)=\n# {topic}\n\n"
-            f"The guide audited here is {{glue:text}}`{key}_guide`; this chapter shows its "
-            f"{{glue:text}}`{key}_n_claims` claims recorded in `data/claims/{name}.csv`, each with its "
-            "verdict. Add a section per part of the guide as its claims are recomputed."),
-        nbformat.v4.new_code_cell(
-            "import pandas as pd\n"
-            "from myst_nb import glue\n\n"
-            "from cnsaudit.book import report\nfrom cnsaudit.engine import audit, data\n\n"
-            'pd.set_option("display.max_colwidth", None)\n'
-            "tables = data.load()  # validates every table; a bad cell stops the chapter here\n"
-            f'GUIDE = report.guide_file(tables, "chapters/{name}")\n'
-            "claims = report.for_guide(audit.run_for_readers(tables), GUIDE)\n"
-            f'glue("{key}_guide", GUIDE, display=False)\n'
-            f'glue("{key}_n_claims", str(len(claims)), display=False)'),
-        nbformat.v4.new_markdown_cell(f"({name}-audit)=\n## Every claim and its verdict"),
-        nbformat.v4.new_code_cell("report.claim_table(claims)"),
+            f"(ch-{name})=\n# {topic}\n\n"
+            "This chapter lays each claim of the guide identified below next to what the primary sources "
+            f"print. {{glue:text}}`{key}_verdicts`\n\n"
+            "% Write here what the guide claims and what the sources print, then one section (##) per part\n"
+            "% of the guide: its figures recomputed, every number through glue, and its claims shown with\n"
+            '% report.section(claims, "<location prefix>") (CONTRIBUTING.md, "Add a guide").'),
+        hidden("# Which text this chapter audits: the guide's own title, its publisher and date, and the\n"
+               "# SHA-256 of the file its claims were read from.\nimport pandas as pd\n\n"
+               "from cnsaudit.book import report\nfrom cnsaudit.engine import data\n\n"
+               + 'pd.set_option("display.max_colwidth", None)  # a title or a hash is never cut\n'
+               f'report.guide_identity(data.load(), "{chapter}")', "remove-input"),
+        hidden(code + 'pd.set_option("display.max_colwidth", None)\n'
+               "tables = data.load()  # validates every table; a bad cell stops the chapter here\n"
+               f'GUIDE = report.guide_file(tables, "{chapter}")\n'
+               "claims = report.for_guide(audit.run_for_readers(tables), GUIDE)\n\n"
+               f'glue("{key}_verdicts", report.verdict_sentence(claims), display=False)\n'
+               "report.verdict_counts(claims, tables)"),
+        nbformat.v4.new_markdown_cell(
+            "## The guide's sections in this chapter\n\n"
+            f"{{numref}}`tab-{name}-sections` lists the sections of the guide under its own headings, with the "
+            f"section of this chapter where the claims under each heading are recomputed. The chapter "
+            f"{{glue:text}}`{key}_order`. Every claim, whatever its section, is listed again with its verdict in "
+            f"{{numref}}`tab-{name}-claims`."),
+        hidden(f'glue("{key}_order", report.guide_order(tables, "{chapter}"), display=False)\n'
+               f'report.guide_sections(tables, "{chapter}", "tab-{name}-sections")'),
+        nbformat.v4.new_markdown_cell(
+            f"({name}-audit)=\n## Every claim and its verdict\n\n"
+            f"{{numref}}`tab-{name}-claims` lists every claim with its verdict. The audit engine computes each "
+            "verdict from the chapter's claim table and evidence table; none is typed in."),
+        hidden(f'report.claim_table(claims, "tab-{name}-claims",\n'
+               '                   "Every claim of the guide: what it says, what the primary source prints, '
+               'the verdict and why.")'),
     ]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -136,6 +167,7 @@ def _chapter_notebook(name: str, topic: str):
 
 
 def _test_file(name: str) -> str:
+    module = name.replace("-", "_")
     return f'''"""The verdict of every claim of the guide audited in chapters/{name}."""
 
 from __future__ import annotations
@@ -144,15 +176,16 @@ import pytest
 
 from cnsaudit.book import report
 
+from .teach import expected_verdicts
+
 CHAPTER = "chapters/{name}"
-# claim_id -> the verdict the audit must give it; add one line per claim of data/claims/{name}.csv.
+# claim_id -> the verdict the audit must give it, one line per claim of the guide, each written from
+# reading the guide against its sources (a comment says why), never copied from the audit's output.
 EXPECTED: dict[str, str] = {{}}
 
 
 def test_every_claim_of_the_guide_has_its_expected_verdict(results, tables):
-    guide = report.guide_file(tables, CHAPTER)
-    got = report.for_guide(results, guide).set_index("claim_id")["verdict"].to_dict()
-    assert got == EXPECTED
+    expected_verdicts(results, report.guide_file(tables, CHAPTER), EXPECTED, "tests/test_audit_{module}.py")
 
 
 @pytest.mark.parametrize("claim_id, verdict", sorted(EXPECTED.items()))
@@ -182,8 +215,17 @@ def _add_toc_entry(toc: Path, name: str) -> None:
     toc.write_text("".join(lines))
 
 
+def _add_published_page(pages: Path, name: str) -> None:
+    """List the chapter among the pages the book publishes (releases/pages.txt): once published, a
+    page must stay reachable, and the release check compares that list with the toc."""
+    entry = f"chapters/{name}"
+    lines = pages.read_text(encoding="utf-8").splitlines()
+    if entry not in lines:
+        pages.write_text("\n".join([*lines, entry]) + "\n", encoding="utf-8")
+
+
 def _add_drugs(schema_py: Path, drugs: list[str]) -> None:
-    """Add compounds to the schema's drug vocabulary (cnsaudit/engine/schema.py, DRUGS). The vocabulary
+    """Add compounds to the schema's drug vocabulary (cnsaudit/engine/vocabulary.py, DRUGS). The vocabulary
     stays closed on purpose, so a misspelt drug is still an error; a new guide widens it in code
     that is reviewed like any other change."""
     text = schema_py.read_text()
@@ -242,8 +284,9 @@ def scaffold(root: Path, guide: Path, chapter: str, topic: str | None = None,
     write_text_form(targets["notebook"])
     targets["test"].write_text(_test_file(chapter), encoding="utf-8")
     if drugs:
-        _add_drugs(root / "cnsaudit" / "engine" / "schema.py", drugs)
+        _add_drugs(root / "cnsaudit" / "engine" / "vocabulary.py", drugs)
     _add_toc_entry(root / "_toc.yml", chapter)
+    _add_published_page(root / "releases" / "pages.txt", chapter)
     text = text_bytes.decode("utf-8", errors="replace")
     found = candidates(text)
     _append_csv(root / "data" / "number-claims.csv",
