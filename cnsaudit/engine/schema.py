@@ -71,6 +71,8 @@ TOTAL_PLASMA_MEASURES = ("CSF to total plasma",)
 DRUG_CLASSES = {
     "TRK inhibitors": ("entrectinib", "larotrectinib", "repotrectinib", "selitrectinib"),
     "ALK inhibitors": ("alectinib", "crizotinib", "ceritinib", "lorlatinib", "entrectinib"),
+    "first-generation ALK inhibitors": ("crizotinib",),
+    "second-generation TRK inhibitors": ("repotrectinib", "selitrectinib"),
     "kinase inhibitors": ("entrectinib", "larotrectinib", "repotrectinib", "selitrectinib", "alectinib",
                           "crizotinib", "allitinib", "lorlatinib", "ceritinib"),
 }
@@ -370,6 +372,10 @@ EVIDENCE = pa.DataFrameSchema(
             error=f"is not a space-separated list of drugs from {', '.join(DRUGS)}"), nullable=True),
         "status": _col("vocab", vocab=STATUSES),
         "ref": _col("bibkey"),
+        # Who made the observation, where `ref` is a secondary report of a study that was not read
+        # (a news item): the study's authors as that report names them, e.g. "Seiji Yano and colleagues".
+        # Optional: only a file with such a row needs the column.
+        "study_by": pa.Column(str, checks=_text_check(), nullable=True, required=False),
         "source_location": _col("text"),
         # The source's own words where the value was read (the figure and its immediate context, a
         # sentence at most, "…" where words are left out), copied from what was read; where they
