@@ -18,7 +18,7 @@ EXPECTED = {
     "alc-02": "unverified",     # alectinib's CAS number: the starting sheet only (the guide's is allitinib's)
     "alc-03": "unverified",     # 30-40% at diagnosis: no primary source
     "alc-04": "unverified",     # 50-60% after first-generation TKIs
-    "alc-05": "consistent",     # "poor" crizotinib penetration: Kodama et al. say so in words
+    "alc-05": "caveat",         # "poor" penetration of early ALK inhibitors: Kodama et al. studied alectinib
     "alc-06": "consistent",     # alectinib not a P-gp substrate (Kodama, Caco-2)
     "alc-07": "consistent",     # crizotinib efficiently removed by P-gp (Tang 2014, mouse and in vitro)
     "alc-08": "consistent",     # PFS HR 0.40 (0.25-0.64)
@@ -266,6 +266,10 @@ def test_the_n_printed_beside_a_rate_is_checked_against_it(results, data_copy):
     # Group: Kodama et al. speak of patients on crizotinib; a guide stating it for them says no more.
     ("claims/alectinib.csv", "claim_id", "alc-58", "population", "ALK-positive NSCLC treated with crizotinib",
      "alc-58", "caveat", "consistent"),
+    # Class: the guide speaks of first-generation ALK inhibitors; evidence that studied crizotinib covers
+    # the class (crizotinib is its one member), Kodama et al.'s alectinib study does not.
+    ("evidence/alectinib.csv", "fact_id", "alc-criz-penetration", "drugs_studied", "alectinib crizotinib",
+     "alc-05", "caveat", "consistent"),
     # End point: progression-free survival is not time to CNS progression.
     ("claims/alectinib.csv", "claim_id", "alc-08", "endpoint", "time to CNS progression", "alc-08",
      "consistent", "contradicted"),

@@ -118,16 +118,18 @@ def test_the_verdict_follows_the_data(data_copy, edits, claim_id, verdict):
     # Patients from cells (issue 17, item 1): a claim about the resistant cells, were it stated for
     # patients, would be a caveat although the paper behind it was never read.
     ([(CLAIMS, "claim_id", "res-13", "species", "human")], "res-13", "caveat"),
-    # res-18 is stated for patients and for every NTRK fusion-positive cancer: both problems are known
-    # without the paper; only with neither is it merely unread.
+    # res-18 is stated for patients, for every NTRK fusion-positive cancer and for the whole second
+    # generation: each problem is known without the paper; only with none is it merely unread.
     ([(CLAIMS, "claim_id", "res-18", "species", "in vitro"),
-      (CLAIMS, "claim_id", "res-18", "population", "M3B cells")], "res-18", "unverified"),
-    # Stated for the group the evidence shows, the generalisation is only unread.
-    ([(CLAIMS, "claim_id", "res-22", "population", "M3B cells")], "res-22", "unverified"),
+      (CLAIMS, "claim_id", "res-18", "population", "M3B cells"),
+      (CLAIMS, "claim_id", "res-18", "drug_class", "")], "res-18", "unverified"),
+    # Stated for the group the evidence shows and for repotrectinib alone, the generalisation is only unread.
+    ([(CLAIMS, "claim_id", "res-22", "population", "M3B cells"),
+      (CLAIMS, "claim_id", "res-22", "drug_class", "")], "res-22", "unverified"),
     # Fuse and colleagues' cells, were they the guide's whole group, would leave nothing to qualify.
     ([(CLAIMS, "claim_id", "res-09", "population", "TPM3-NTRK1 G595R mutant cells")], "res-09", "consistent"),
     # The rarity stated for solid tumours only would be what the database shows.
-    ([(CLAIMS, "claim_id", "res-20", "population", "patients with solid tumours of any type")], "res-20", "consistent"),
+    ([(CLAIMS, "claim_id", "res-20", "population", "patients with solid tumours")], "res-20", "consistent"),
     # A claim about the resistant cells stated for a whole class of drugs that the study did not cover.
     ([(CLAIMS, "claim_id", "res-14", "drug_class", "TRK inhibitors")], "res-14", "caveat"),
     # Put as settled, a name read in a cell study is qualified by the design behind it.
@@ -139,6 +141,30 @@ def test_the_evidence_rules_follow_the_data(data_copy, edits, claim_id, verdict)
         edit_cell(data_copy / table, key_col, key, column, value)
     assert before != verdict
     assert verdict_of(claim_id) == verdict
+
+
+def test_a_class_statement_from_one_of_the_class_is_a_caveat_and_names_who_studied_it(data_copy):
+    """res-22 speaks for every second-generation TRK inhibitor; the study behind it (known only from a
+    news item) used repotrectinib. The reason names the study's authors, not the news item's."""
+    edit_cell(data_copy / CLAIMS, "claim_id", "res-22", "population", "M3B cells")  # only the class left
+    row = audit.run_for_readers(data.load()).set_index("claim_id").loc["res-22"]
+    assert row["verdict"] == "caveat"
+    assert ("Seiji Yano and colleagues (not read; as reported by Reyer 2022) studied entrectinib and "
+            "repotrectinib; the guide states it for all second-generation TRK inhibitors") in row["reason"]
+    assert "Reyer 2022 studied" not in row["reason"]
+    edit_cell(data_copy / EVIDENCE, "fact_id", "res-mechanism", "drugs_studied",
+              "entrectinib repotrectinib selitrectinib")
+    assert verdict_of("res-22") == "unverified"
+
+
+def test_a_news_item_is_never_named_as_the_study(data_copy):
+    """Without `study_by`, the words would credit the news item's author with the cell work."""
+    row = audit.run_for_readers(data.load()).set_index("claim_id").loc["res-18"]
+    authors = "Seiji Yano and colleagues (not read; as reported by Reyer 2022)"
+    assert f"{authors} studied cells in vitro only" in row["reason"]
+    edit_cell(data_copy / EVIDENCE, "fact_id", "res-clinical", "study_by", "")
+    row = audit.run_for_readers(data.load()).set_index("claim_id").loc["res-18"]
+    assert "Reyer 2022 studied cells in vitro only" in row["reason"]
 
 
 def test_a_problem_known_without_the_figure_outranks_its_being_unread(data_copy):

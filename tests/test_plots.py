@@ -13,7 +13,8 @@ from cnsaudit.book import plots  # noqa: E402
 
 
 def _rows(labels):
-    return pd.DataFrame([{"population": label, "counts": "printed", "_low": 20, "_high": 80, "_pct": 50,
+    return pd.DataFrame([{"population": label, "end point": "intracranial objective response",
+                          "assessed by": "investigator", "counts": "printed", "_low": 20, "_high": 80, "_pct": 50,
                           "_k": 5, "_n": 10} for label in labels])
 
 
@@ -31,7 +32,7 @@ def test_a_long_label_wraps_instead_of_widening_the_figure():
 
 
 def test_a_guide_mark_is_drawn_on_the_row_it_names():
-    fig = plots.forest(_rows(["first", "second", "third"]), marks={2: 73})
+    fig = plots.forest(_rows(["first", "second", "third"]), marks={"third": 73})
     try:
         ax = fig.axes[0]
         bars = [line.get_ydata()[0] for line in ax.lines if len(line.get_xdata()) == 2]

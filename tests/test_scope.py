@@ -265,3 +265,26 @@ def test_a_later_report_of_another_end_point_does_not_supersede():
     assert scope.Reports(rows).newer(early) == []
     rows.loc[0, "endpoint"] = "objective response"
     assert [r["fact_id"] for r in scope.Reports(rows).newer(early)] == ["later"]
+
+
+def test_one_group_has_one_label_across_the_chapters(data_copy):
+    """The entrectinib adults with NTRK fusion-positive solid tumours lie inside the larotrectinib
+    chapter's patients with TRK fusion cancer: one group, one label, so the engine compares the two
+    guides' statements about it as the same group."""
+    cid = add_pair(data_copy, {"population": "patients with TRK fusion cancer"},
+                   {"population": "adults with NTRK fusion-positive solid tumours"})
+    assert verdict(cid) == "caveat"  # the adults only, stated for everyone with the fusion
+    edit_cell(data_copy / EVIDENCE, "fact_id", "test-fact-1", "population", "patients with TRK fusion cancer")
+    assert verdict(cid) == "consistent"
+
+
+def test_a_study_known_only_from_a_news_item_is_named_by_its_authors(data_copy):
+    """The source read is named as the study unless `study_by` names the study's own authors (the
+    column is optional, so this file has none; tests/test_audit_ntrk_resistance.py edits a real one)."""
+    cid = add_pair(data_copy, {"species": "human"}, {"species": "in vitro"})
+    row = audit.run_for_readers(data.load()).set_index("claim_id").loc[cid]
+    assert "Fischer et al. 2020 studied cells in vitro only" in row["reason"]
+    f = {"claim_species": "human", "fact_species": "in vitro", "extrapolated": True, "ref": "fischer2020entrectinib",
+         "study_by": "Ann Other and colleagues"}
+    assert wording.say("species", f, str).startswith(
+        "Ann Other and colleagues (not read; as reported by fischer2020entrectinib) studied cells in vitro only")

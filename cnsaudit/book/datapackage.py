@@ -56,7 +56,8 @@ def table_schema(table: pa.DataFrameSchema, key: str | list[str], order: list[st
     """Table Schema of a pandera schema; fields in `order` (a file's header) when given, since
     Frictionless matches fields to columns by position."""
     names = [n for n in (order or []) if n in table.columns] or list(table.columns)
-    names += [n for n in table.columns if n not in names]
+    # An optional column (evidence `study_by`) is described only for the files that have it.
+    names += [n for n in table.columns if n not in names and (table.columns[n].required or not order)]
     return {
         "fields": [_field(name, table.columns[name]) for name in names],
         "primaryKey": [key] if isinstance(key, str) else list(key),

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..engine.printed import parse
+from . import end_points
 
 # Figures re-rendered from unchanged data must come out byte for byte the same, so that a data-only
 # change rewrites only the outputs it changes: SVG ids from a fixed salt instead of a random one,
@@ -51,15 +52,24 @@ def ratio_panel(ax, rows: pd.DataFrame, title: str, log: bool = True) -> None:
     ax.grid(axis="x", alpha=0.3)
 
 
-def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="response rate (%)",
-           marks: dict[int, float] | None = None):
-    """Forest plot of proportions with exact 95% intervals; derived counts drawn hollow.
+def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel: str | None = None,
+           marks: dict[str, float] | None = None, mark_legend: bool = False):
+    """Forest plot of proportions of one end point and assessor with exact 95% intervals; derived
+    counts drawn hollow. Rates of unlike end points or assessors are refused (`forest_by` draws one
+    panel for each); the x axis names the end point and assessor unless `xlabel` is given.
 
     Each row's label is written above its interval, across the plot, so the figure keeps one
     narrow width (about 5 inches at 11 pt) whatever the labels: shown at a phone's 358 px it is
     scaled by about 0.7, and its text stays near 11 px. `marks` draws a guide's figure (a cross)
-    on the rows it names, by position in `frame`."""
+    on the rows it names, by their label (`mark_legend`: explain the cross even with none here)."""
     from textwrap import wrap
+
+    endpoint, assessor = end_points.one(frame, label_col)
+    if xlabel is None:
+        xlabel = f"{endpoint} (assessed by: {assessor}), %"
+    unknown = set(marks or {}) - set(frame[label_col])
+    if unknown:
+        raise KeyError(f"marks name rows the figure does not have: {', '.join(sorted(unknown))}")
 
     labels = ["\n".join(wrap(str(v), 50)) for v in frame[label_col]]
     lines = [label.count("\n") + 1 for label in labels]
@@ -69,7 +79,7 @@ def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="
         fig, ax = plt.subplots(figsize=(5.2, sum(heights) + 1.3))
     else:
         fig = ax.figure
-    y, ticks = 0.0, []
+    y, ticks = 0.0, {}
     for r, label, n in zip(frame.to_dict("records"), labels, lines):
         y += 0.3 + 0.28 * n + 0.22
         derived = "derived" in r["counts"]
@@ -78,9 +88,9 @@ def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="
         ax.plot([r["_low"], r["_high"]], [y, y], color=colour, lw=2)
         ax.plot(r["_pct"], y, "o", ms=8, color=colour, mfc="white" if derived else colour, mew=2)
         ax.text(101, y, f"{r['_k']}/{r['_n']}", va="center", fontsize=11)
-        ticks.append(y)
-    for i, value in (marks or {}).items():
-        ax.plot(float(value), ticks[i], "x", color="#D55E00", ms=10, mew=2.5)
+        ticks[r[label_col]] = y
+    for name, value in (marks or {}).items():
+        ax.plot(float(value), ticks[name], "x", color="#D55E00", ms=10, mew=2.5)
     ax.set_yticks([])
     ax.set_ylim(y + 0.3, 0)
     ax.set_xlim(0, 100)
@@ -88,7 +98,7 @@ def forest(frame: pd.DataFrame, label_col: str = "population", ax=None, xlabel="
     ax.set_xlabel(f"{xlabel},\nwith exact 95% interval", fontsize=11)
     ax.plot([], [], "o", color=COLOURS["printed"], label="counts printed")
     ax.plot([], [], "o", color=COLOURS["derived"], mfc="white", mew=2, label="counts derived")
-    if marks:
+    if marks or mark_legend:
         ax.plot([], [], "x", color="#D55E00", ms=10, mew=2.5, label="guide's figure")
     # The legend goes above the plot, outside the data: inside, its marker read as a data point.
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=11, frameon=False)
@@ -104,19 +114,27 @@ def _panel_height(group: pd.DataFrame, label_col: str) -> float:
     return sum(0.3 + 0.28 * len(wrap(str(v), 50)) + 0.22 for v in group[label_col]) + 0.3
 
 
-def forest_by(frame: pd.DataFrame, by: list[str], label_col: str = "population"):
-    """One forest panel per end point and assessor, stacked at the phone-readable width `forest` uses:
-    rates of unlike end points are never drawn under one heading."""
+def forest_by(frame: pd.DataFrame, by: list[str] | None = None, label_col: str = "population",
+              marks: dict[str, float] | None = None):
+    """One forest panel per end point and assessor (and any further column of `by`), stacked at the
+    phone-readable width `forest` uses, sorted by end point and assessor: rates of unlike end
+    points are never drawn under one heading. `marks` as in `forest`, by row label."""
+    by = list(by or end_points.COLUMNS)
+    missing = [c for c in end_points.COLUMNS if c not in by]
+    if missing:
+        raise end_points.UnlikeEndPoints(f"panels must be drawn by {' and '.join(missing)} as well")
     groups = list(frame.groupby(by, sort=True))
     heights = [_panel_height(g, label_col) for _, g in groups]
     fig, axes = plt.subplots(len(groups), 1, squeeze=False,
                              figsize=(5.2, sum(heights) + 1.2 * len(groups) + 0.6),
                              gridspec_kw={"height_ratios": heights})
     for ax, (key, group) in zip(axes[:, 0], groups):
-        forest(group.reset_index(drop=True), label_col, ax=ax, xlabel="rate (%)")
+        own = {k: v for k, v in (marks or {}).items() if k in set(group[label_col])}
+        forest(group.reset_index(drop=True), label_col, ax=ax, xlabel="rate (%)", marks=own or None,
+               mark_legend=bool(marks) and ax is axes[0, 0])
         key = key if isinstance(key, tuple) else (key,)
         ax.set_title("\n".join(f"{name}: {value}" for name, value in zip(by, key)), fontsize=11, loc="left",
-                     pad=28 if ax is axes[0, 0] else 6)
+                     pad=(46 if marks else 28) if ax is axes[0, 0] else 6)  # room for the legend's rows
         if ax is not axes[0, 0]:
             ax.get_legend().remove()
     fig.tight_layout()

@@ -13,6 +13,7 @@ from ..engine import stats
 # Chapters call report.derive_count; the one definition lives in derive.
 from ..engine.derive import derive_count
 from ..engine.audit import ROUNDED_TWICE_SHORT, VERDICTS
+from . import end_points
 from .claim_table import ClaimTable
 from ..engine.data import Tables
 from ..engine.printed import parse
@@ -137,14 +138,17 @@ def evidence_rows(tables: Tables, fact_ids: list[str], columns: list[str]) -> pd
 
 
 def proportion_row(label: str, k: int, n: int, printed: str | None, status: str, ref: str,
-                   level: float = 0.95) -> dict:
-    """One response rate: k/n, the recomputed percentage, whether it prints as `printed`, and
-    exact (Clopper–Pearson) and Wilson intervals."""
+                   level: float = 0.95, *, measured: dict[str, str] | None) -> dict:
+    """One rate: k/n, the recomputed percentage, whether it prints as `printed`, and exact
+    (Clopper–Pearson) and Wilson intervals. `measured` is the end point and assessor of the data row
+    the rate comes from (`end_points.of(row)`), or None for a share that is no efficacy end point
+    (how many patients had CNS metastases): every caller says which."""
     pct = stats.percent(k, n)
     cp = stats.proportion_ci(k, n, level, "clopper-pearson")
     wi = stats.proportion_ci(k, n, level, "wilson")
     return {
         "population": label,
+        **(measured or {}),
         "k/n": f"{k}/{n}",
         "recomputed %": round(float(pct), 2),
         "printed %": printed or "not printed",
@@ -164,7 +168,12 @@ def _rounds(rules: list[str]) -> str:
 
 
 def display_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[[c for c in frame.columns if not c.startswith("_")]].set_index("population")
+    """The rows a reader sees: efficacy figures grouped by end point and assessor (rows that record
+    none beside rows that do are refused), other shares by their group alone."""
+    shown = frame[[c for c in frame.columns if not c.startswith("_")]]
+    if any(c in shown.columns for c in end_points.COLUMNS):
+        return end_points.grouped(shown.fillna(end_points.NOT_RECORDED))
+    return shown.set_index("population")
 
 
 def ratio_symmetry_table(tables: Tables, fact_ids: list[str]) -> pd.DataFrame:
@@ -199,6 +208,7 @@ def percent_table_grid(claims: pd.DataFrame, rows: dict[str, str]) -> pd.DataFra
     `claims` is the claims table as loaded (figures as the guide prints them).
     """
     records = []
+    measured: dict[str, list[dict[str, str]]] = {}
     for label, location in rows.items():
         sel = claims[claims["location"] == location]
         if sel.empty:
@@ -210,6 +220,7 @@ def percent_table_grid(claims: pd.DataFrame, rows: dict[str, str]) -> pd.DataFra
             if r["value_type"] != "percent":
                 record[r["quantity"]] = f"{r['reported']} (not a percentage)"
                 continue
+            measured.setdefault(r["quantity"], []).append(end_points.of(r))
             ks = stats.compatible_numerators(r["reported"], n)
             twice = set(stats.numerators_only_twice(r["reported"], n))
             record[r["quantity"]] = f"{r['reported']}% → " + (
@@ -227,6 +238,7 @@ def percent_table_grid(claims: pd.DataFrame, rows: dict[str, str]) -> pd.DataFra
                 ok, s, _ = stats.adds_to_100(members["part"])
                 record["categories"] = f"sum {s} ({'adds to 100' if ok else 'does not add to 100'})"
         records.append(record)
+    end_points.check_columns(measured)  # one column, one end point and assessor
     return pd.DataFrame(records).set_index("guide row")
 
 
@@ -239,7 +251,8 @@ def printed_rate_row(evidence: pd.DataFrame, label: str, fact_id: str, derived: 
     n = int(f["n"])
     k = derive_count(f["value"], n) if derived else int(f["k"])
     row = proportion_row(label, k, n, f["value"],
-                         "derived from printed % and n" if derived else "printed", f["ref"], level)
+                         "derived from printed % and n" if derived else "printed", f["ref"], level,
+                         measured=end_points.of(f))
     has_ci = isinstance(f["ci_low"], str)
     methods = stats.ci_rounding(k, n, f["ci_low"], f["ci_high"], level) if has_ci else {}
     row.update({

@@ -130,6 +130,10 @@ EVIDENCE = pa.DataFrameSchema(
             error=f"is not a space-separated list of drugs from {', '.join(DRUGS)}"), nullable=True),
         "status": _col("vocab", vocab=STATUSES),
         "ref": _col("bibkey"),
+        # Who made the observation, where `ref` is a secondary report of a study that was not read
+        # (a news item): the study's authors as that report names them, e.g. "Seiji Yano and colleagues".
+        # Optional: only a file with such a row needs the column.
+        "study_by": pa.Column(str, checks=_text_check(), nullable=True, required=False),
         "source_location": _col("text"),
         # The source's own words where the value was read (the figure and its immediate context, a
         # sentence at most, "…" where words are left out), copied from what was read; where they

@@ -64,12 +64,19 @@ class Groups:
         return "other"
 
 
+def _source(fact: dict) -> dict:
+    """Who the words name for what a fact's study did: the source read (`ref`) and, where that is a
+    secondary report of a study not read, the study's authors (`study_by`)."""
+    by = _get(fact, "study_by")
+    return {"ref": fact["ref"], **({"study_by": by} if by else {})}
+
+
 def population(claim: dict, fact: dict, groups: Groups) -> Found | None:
     a, b = _get(claim, "population"), _get(fact, "population")
     if not a or not b:
         return None
     relation = groups.relation(a, b)
-    fields = {"claim_group": a, "fact_group": b, "relation": relation, "ref": fact["ref"]}
+    fields = {"claim_group": a, "fact_group": b, "relation": relation, **_source(fact)}
     if relation == "same":
         return Found("population", True, None, fields)
     if relation == "wider":
@@ -87,7 +94,7 @@ def species(claim: dict, fact: dict) -> Found | None:
     a, b = _get(claim, "species"), _get(fact, "species")
     if not a or not b:
         return None
-    fields = {"claim_species": a, "fact_species": b, "ref": fact["ref"]}
+    fields = {"claim_species": a, "fact_species": b, **_source(fact)}
     if a == b:
         return Found("species", True, None, fields)
     if a == "human":  # patients from animals or cells: a wider statement, not another figure
@@ -101,7 +108,7 @@ def drug_class(claim: dict, fact: dict) -> Found | None:
         return None
     studied = (_get(fact, "drugs_studied") or fact["drug"]).split()
     missing = [d for d in schema.DRUG_CLASSES[cls] if d not in studied]
-    fields = {"drug_class": cls, "studied": [d for d in studied if d != "none"], "ref": fact["ref"]}
+    fields = {"drug_class": cls, "studied": [d for d in studied if d != "none"], **_source(fact)}
     return Found("drug class", not missing, "caveat" if missing else None, fields)
 
 
@@ -113,7 +120,7 @@ def strength(claim: dict, fact: dict) -> Found | None:
         return None
     ok = design in schema.SETTLING_DESIGNS
     return Found("strength", ok, None if ok else "caveat",
-                 {"design": design, "species": _get(fact, "species"), "ref": fact["ref"]})
+                 {"design": design, "species": _get(fact, "species"), **_source(fact)})
 
 
 def measure(claim: dict, binding: dict | None) -> Found | None:

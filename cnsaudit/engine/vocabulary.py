@@ -56,6 +56,8 @@ TOTAL_PLASMA_MEASURES = ("CSF to total plasma",)
 DRUG_CLASSES = {
     "TRK inhibitors": ("entrectinib", "larotrectinib", "repotrectinib", "selitrectinib"),
     "ALK inhibitors": ("alectinib", "crizotinib", "ceritinib", "lorlatinib", "entrectinib"),
+    "first-generation ALK inhibitors": ("crizotinib",),
+    "second-generation TRK inhibitors": ("repotrectinib", "selitrectinib"),
     "kinase inhibitors": ("entrectinib", "larotrectinib", "repotrectinib", "selitrectinib", "alectinib",
                           "crizotinib", "allitinib", "lorlatinib", "ceritinib"),
 }

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import wording_figures, wording_labels
-from .short_cite import verb
+from .short_cite import Cited, verb
 
 Cite = Callable[[str], str]
 
@@ -24,8 +24,18 @@ def _key(ref: str) -> str:
 
 
 def _src(cite: Cite, f: dict, singular_verb: str) -> str:
+    if f.get("study_by"):
+        return f"{_by(cite, f)} {verb(Cited(f['study_by'], plural=True), singular_verb)}"
     name = cite(f["ref"])
     return f"{name} {verb(name, singular_verb)}"
+
+
+def _by(cite: Cite, f: dict) -> str:
+    """Who did the study: its authors where the source read only reports it (a secondary source,
+    which verifies nothing), else the source read."""
+    if f.get("study_by"):
+        return f"{f['study_by']} (not read; as reported by {cite(f['ref'])})"
+    return cite(f["ref"])
 
 
 def _a(noun: str) -> str:
@@ -67,18 +77,18 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
         return f"{_src(cite, f, 'shows')} it for {f['fact_group']}; the guide states it for {f['claim_group']}"
     if kind == "species":
         if f["claim_species"] == f["fact_species"]:
-            return f"{cite(f['ref'])} studied {_SPECIES[f['fact_species']]}, as the guide says"
+            return f"{_by(cite, f)} studied {_SPECIES[f['fact_species']]}, as the guide says"
         if f.get("extrapolated"):
-            return (f"{cite(f['ref'])} studied {_SPECIES[f['fact_species']]} only; the guide states it "
+            return (f"{_by(cite, f)} studied {_SPECIES[f['fact_species']]} only; the guide states it "
                     "for patients")
-        return (f"the guide says {_SPECIES[f['claim_species']]}; {cite(f['ref'])} studied "
+        return (f"the guide says {_SPECIES[f['claim_species']]}; {_by(cite, f)} studied "
                 f"{_SPECIES[f['fact_species']]}")
     if kind == "drug class":
-        return (f"{cite(f['ref'])} studied {_names(f['studied'])}; the guide states it for all "
+        return (f"{_by(cite, f)} studied {_names(f['studied'])}; the guide states it for all "
                 f"{f['drug_class']}")
     if kind == "strength":
         return (f"the guide states it as settled; the evidence behind it is {_a(f['design'])} "
-                f"({cite(f['ref'])})")
+                f"({_by(cite, f)})")
     if kind == "measure":
         if "bound" not in f:
             return ("the measure divides by the total plasma concentration; penetration is judged "
