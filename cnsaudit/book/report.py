@@ -14,6 +14,7 @@ from ..engine.audit import ROUNDED_TWICE_SHORT, VERDICTS
 from .claim_table import ClaimTable
 from ..engine.data import Tables
 from ..engine.printed import parse
+from ..engine.short_cite import cite
 
 
 
@@ -132,7 +133,7 @@ def evidence_rows(tables: Tables, fact_ids: list[str], columns: list[str]) -> pd
 def proportion_row(label: str, k: int, n: int, printed: str | None, status: str, ref: str,
                    level: float = 0.95) -> dict:
     """One response rate: k/n, the recomputed percentage, whether it prints as `printed`, and
-    exact (Clopper–Pearson) and Wilson intervals."""
+    exact (Clopper–Pearson) and Wilson intervals; `ref` (a BibTeX key) is shown as its short citation."""
     pct = stats.percent(k, n)
     cp = stats.proportion_ci(k, n, level, "clopper-pearson")
     wi = stats.proportion_ci(k, n, level, "wilson")
@@ -145,7 +146,7 @@ def proportion_row(label: str, k: int, n: int, printed: str | None, status: str,
         "exact 95% CI": f"{cp[0]:.1f}–{cp[1]:.1f}",
         "Wilson 95% CI": f"{wi[0]:.1f}–{wi[1]:.1f}",
         "counts": status,
-        "source": ref,
+        "source": cite(ref),
         "_k": k, "_n": n, "_low": cp[0], "_high": cp[1], "_pct": float(pct),
     }
 
@@ -172,7 +173,7 @@ def ratio_symmetry_table(tables: Tables, fact_ids: list[str]) -> pd.DataFrame:
             "printed": f"{r['value']} ({r['ci_level']}% CI {r['ci_low']}–{r['ci_high']})",
             "geometric mean of bounds": round(gm, 2),
             "symmetric on log scale": "yes" if ok else "no",
-            "source": r["ref"],
+            "source": cite(r["ref"]),
         })
     return pd.DataFrame(rows).set_index("quantity")
 
@@ -254,10 +255,11 @@ def duration(seconds: str) -> str:
 
 
 def timings_table(timings: pd.DataFrame) -> pd.DataFrame:
-    """The reader's steps with what each took, for the "Reproduce this book" page."""
+    """The reader's steps with what each took, for the "Reproduce this book" page. The commands
+    themselves are in the page's code block above the table, where a reader copies them from; in a
+    table a command would print a notebook's file name as if it were words."""
     return pd.DataFrame({
         "step": timings["what"],
-        "command": timings["command"],
         "time": timings["seconds"].map(duration),
         "note": timings["note"].fillna("—"),
     }).set_index("step").rename_axis(None)
