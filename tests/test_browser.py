@@ -200,3 +200,15 @@ def test_the_worklist_page_opens_with_how_many_claims_are_left_and_why(browser, 
         assert page.evaluate(f"() => document.getElementById('{claim}').getBoundingClientRect().top") < height / 2
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", [p for p in toc_pages() if p.startswith("chapters/")])
+def test_no_page_names_a_guide_by_its_file(browser, site, tables, path):
+    """A guide is named by its title or its number and topic; its file name is a key of the data."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{site}/{path}", wait_until="load")
+        text = page.inner_text(".bd-article")
+    finally:
+        page.close()
+    assert [g for g in tables.guides["guide"] if g in text] == []

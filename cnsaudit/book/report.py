@@ -26,6 +26,16 @@ def guide_file(tables: Tables, chapter: str) -> str:
     return match["guide"].iloc[0]
 
 
+def guide_title(tables: Tables, chapter: str) -> str:
+    """The title a chapter's guide gives itself, in quotation marks: how a reader names the guide
+    (its file name is an internal key and stays in the data)."""
+    guide = guide_file(tables, chapter)
+    titles = tables.quotes[(tables.quotes["guide"] == guide) & (tables.quotes["kind"] == "title")]["text"]
+    if len(titles) != 1:
+        raise ValueError(f"{guide}: expected one title in data/quotes.csv, found {len(titles)}")
+    return f"“{titles.iloc[0]}”"
+
+
 def for_guide(audit: pd.DataFrame, guide: str) -> pd.DataFrame:
     return audit[audit["guide"] == guide].reset_index(drop=True)
 
