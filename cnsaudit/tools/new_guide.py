@@ -242,7 +242,7 @@ def scaffold(root: Path, guide: Path, chapter: str, topic: str | None = None,
     write_text_form(targets["notebook"])
     targets["test"].write_text(_test_file(chapter), encoding="utf-8")
     if drugs:
-        _add_drugs(root / "cnsaudit" / "schema.py", drugs)
+        _add_drugs(root / "cnsaudit" / "engine" / "schema.py", drugs)
     _add_toc_entry(root / "_toc.yml", chapter)
     text = text_bytes.decode("utf-8", errors="replace")
     found = candidates(text)
