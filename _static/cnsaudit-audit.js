@@ -5,6 +5,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const rows = [...document.querySelectorAll('table.claim-table[data-cite] > tbody > tr[id^="claim-"]')];
   if (!index || !rows.length) return;
 
+  // The worklist was once a section of this page: an address to one of its rows, cited then, now
+  // opens that row on the worklist's own page.
+  if (/^#worklist-[\w-]+$/.test(location.hash) && !document.getElementById(location.hash.slice(1))) {
+    location.replace("worklist.html" + location.hash);
+    return;
+  }
+
   // --- filter ---------------------------------------------------------------------------------
   const guides = [...new Set(rows.map((tr) => tr.closest(".audit-group").dataset.guide))];
   const verdicts = [...new Set(rows.map((tr) => tr.dataset.verdict))];

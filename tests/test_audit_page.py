@@ -180,3 +180,20 @@ def test_tables_of_evidence_and_coverage_speak_words_not_keys(results, tables):
     assert shown.iloc[0]["source"] == "Mok et al. 2020"
     counts = audit_page.read_status_counts(results)
     assert counts.index.name == "what was read" and "abstract_only" not in counts.to_html()
+
+
+def test_rate_ratio_and_timing_tables_name_sources_and_steps_in_words(tables):
+    """The tables the PDF typesets from notebook outputs name a source by its short citation, never
+    its BibTeX key, and a step of the reproduce page by what it does, never by a command with a
+    notebook's file name (tests/test_pdf.py: KNOWN_RAW_IN_OUTPUTS stays empty)."""
+    from cnsaudit.book import report
+
+    row = report.proportion_row("ALEX", 3, 10, None, "printed", "gadgeel2018alex")
+    assert row["source"] == "Gadgeel et al. 2018"
+    rate = report.printed_rate_row(tables.evidence, "primary CNS tumours", "lar-pcns-orr-2020", derived=True)
+    assert rate["source"] == "Doz et al. 2022"
+    ratios = report.ratio_symmetry_table(tables, ["ent-digoxin-auc"])
+    assert "rozlytrek2019label" not in ratios.to_html() and ratios.iloc[0]["source"] == "Genentech, Inc. 2019"
+    timings = pd.DataFrame([{"what": "re-execute one chapter", "seconds": 6, "note": None,
+                             "command": ".venv/bin/python scripts/execute_notebooks.py chapters/x.ipynb"}])
+    assert ".ipynb" not in report.timings_table(timings).to_html()

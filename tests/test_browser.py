@@ -1,6 +1,8 @@
 """Every page of the built book in a real headless Chromium at laptop width (1366 × 900): no
 console error, no failed request, nothing fetched from another host, every image decoded, every glue
-value and claim anchor there. The phone width is checked by tests/test_browser_phone.py.
+value and claim anchor there. The phone width is checked by tests/test_browser_phone.py; the reader's
+minute (issue 18: the counts and the most consequential failure on the first screen, then its row and
+its citation in two taps) at both widths here.
 
 Screenshots of the top of each page (up to four screens) are kept in tests/artifacts/ for a person to
 look at.
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from .browser_support import check_page, overflowing_tables
+from .browser_support import ARTIFACTS, check_page, overflowing_tables
 from .conftest import toc_pages
 
 LAPTOP = (1366, 900)
@@ -121,3 +123,92 @@ def test_a_search_for_a_claim_id_opens_its_row(browser, site):
         assert "chapters/audit.html#claim-lar-46" in hrefs, hrefs
     finally:
         page.close()
+
+
+WIDTHS = [(1366, 900, False), (390, 844, True)]  # laptop; phone, touch
+
+
+def _tap(page, locator, touch):
+    locator.tap() if touch else locator.click()
+
+
+def _box(page, selector):
+    return page.evaluate(f"""() => {{ const r = document.querySelector({selector!r}).getBoundingClientRect();
+                                      return {{top: r.top, bottom: r.bottom, height: r.height}}; }}""")
+
+
+@pytest.mark.parametrize("width, height, touch", WIDTHS)
+def test_the_readers_minute_the_first_failure_then_its_row_and_citation_in_two_taps(browser, site, width, height,
+                                                                                       touch):
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch, is_mobile=touch)
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/intro.html", wait_until="networkidle")
+        page.screenshot(path=str(ARTIFACTS / f"minute-landing-{width}.png"))
+        opening = page.locator(".bd-article p", has_text="could not be checked").first
+        words = opening.inner_text()
+        assert "errors" in words and "caveats" in words
+        assert 0 <= opening.bounding_box()["y"] < height
+        # The claims that could not be checked are one tap away, on their own page.
+        assert opening.locator("a", has_text="could not be checked").get_attribute("href") == "chapters/worklist.html"
+        # The most consequential failure, whole, and the link to its row, on the first screen.
+        first = _box(page, ".cnsaudit-findings li")
+        assert 0 <= first["top"] and first["bottom"] <= height, first
+        assert "contradicted" in page.locator(".cnsaudit-findings li").first.inner_text()
+        link = page.locator(".cnsaudit-findings li a").first
+        box = link.bounding_box()
+        assert box["y"] + box["height"] <= height and box["height"] >= 24, box
+        claim = link.inner_text()
+        # Tap 1: the claim's row, at the top of the audit page.
+        with page.expect_navigation(wait_until="networkidle"):
+            _tap(page, link, touch)
+        assert page.url.endswith(f"chapters/audit.html#claim-{claim}")
+        row = _box(page, f"#claim-{claim}")
+        assert 0 <= row["top"] < height / 3, row
+        # Tap 2: its citation, on the same screen.
+        cite = page.locator(f"#claim-{claim} .claim-cite-button")
+        box = cite.bounding_box()
+        assert box["y"] + box["height"] <= height and box["height"] >= 24 and box["width"] >= 44, box
+        _tap(page, cite, touch)
+        entry = page.locator(f"#claim-{claim} + tr.claim-cite-row pre")
+        assert entry.is_visible() and f"#claim-{claim}}}" in entry.inner_text()
+        assert entry.bounding_box()["y"] < height
+        page.screenshot(path=str(ARTIFACTS / f"minute-citation-{width}.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width, height, touch", WIDTHS)
+def test_the_worklist_page_opens_with_how_many_claims_are_left_and_why(browser, site, width, height, touch):
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch, is_mobile=touch)
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/chapters/worklist.html", wait_until="networkidle")
+        page.screenshot(path=str(ARTIFACTS / f"minute-worklist-{width}.png"))
+        first = page.locator(".bd-article p").first
+        assert "claims of the" in first.inner_text() and "unverified" in first.inner_text()
+        assert 0 <= first.bounding_box()["y"] < height / 2
+        # The findings come before any table: nothing but the title stands above them.
+        before = page.evaluate("""() => { const p = document.querySelector('.bd-article p');
+            return [...document.querySelectorAll('.bd-article table')].filter(
+                t => t.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING).length; }""")
+        assert before == 0
+        # An address to a worklist row on the audit page, from when the worklist was there, still opens it.
+        claim = page.locator('table.audit-worklist tr[id^="worklist-"]').first.get_attribute("id")
+        page.goto(f"{site}/chapters/audit.html#{claim}", wait_until="networkidle")
+        page.wait_for_url(f"**/chapters/worklist.html#{claim}")
+        assert page.evaluate(f"() => document.getElementById('{claim}').getBoundingClientRect().top") < height / 2
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", [p for p in toc_pages() if p.startswith("chapters/")])
+def test_no_page_names_a_guide_by_its_file(browser, site, tables, path):
+    """A guide is named by its title or its number and topic; its file name is a key of the data."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{site}/{path}", wait_until="load")
+        text = page.inner_text(".bd-article")
+    finally:
+        page.close()
+    assert [g for g in tables.guides["guide"] if g in text] == []

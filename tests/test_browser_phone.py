@@ -76,7 +76,7 @@ def test_the_worklist_stacks_as_labelled_cards_on_a_phone(browser, site):
     """At 390 px each worklist row is a card inside the page, each cell under its label."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
     try:
-        page.goto(f"{site}/chapters/audit.html", wait_until="networkidle")
+        page.goto(f"{site}/chapters/worklist.html", wait_until="networkidle")
         cards = page.evaluate("""() => [...document.querySelectorAll('table.audit-worklist > tbody > tr')].map(tr => {
             const box = tr.getBoundingClientRect(), cell = tr.querySelector('td[data-label="where to read"]');
             return [box.left, box.right, getComputedStyle(tr).display,

@@ -102,12 +102,18 @@ def test_the_worklist_download_equals_the_command_and_the_page_links_the_erratum
 
     printed = run("worklist").stdout
     assert (built / "downloads" / worklist.DOWNLOAD).read_text() == printed == worklist.render(results, tables)
-    page = (built / "chapters" / "audit.html").read_text()
-    # The audit page's own link (Sphinx copies the notebook's file under _downloads/) is the same list.
+    page = (built / "chapters" / "worklist.html").read_text()
+    # The worklist page's own link (Sphinx copies the notebook's file under _downloads/) is the same list.
     link = re.search(r'href="\.\./(_downloads/[0-9a-f]+/worklist\.csv)"', page)
     assert link and (built / link.group(1)).read_text() == printed
-    for claim_id in results.loc[results["verdict"] == "unverified", "claim_id"]:
+    for claim_id in results.loc[worklist.to_check(results), "claim_id"]:
         assert f'id="worklist-{claim_id}"' in page and f"claim={claim_id}&amp;" in page
+        assert f'href="audit.html#claim-{claim_id}"' in page
+    # The audit page keeps the section the worklist left, and leads to the worklist's page.
+    audit = (built / "chapters" / "audit.html").read_text()
+    assert 'id="for-readers-with-the-full-text"' in audit and 'href="worklist.html"' in audit
+    assert 'id="worklist-' not in audit
+    assert 'href="chapters/worklist.html"' in (built / "intro.html").read_text()
 
 
 def test_the_data_package_is_valid_under_frictionless(built, monkeypatch):

@@ -134,11 +134,13 @@ def test_a_worklist_row_must_fit_its_facts_status(data_copy):
     assert "column 'look_in': is empty, but 'ntrk-ic-orr' has a source ('abstract_only')" in out.stderr
 
 
-def test_the_audit_page_lists_every_entry_with_its_erratum_link(results, tables):
+def test_the_worklist_page_lists_every_entry_with_its_erratum_link(results, tables):
     page = worklist.worklist_html(results, tables)._repr_html_()
     for claim_id in results.loc[worklist.to_check(results), "claim_id"]:
         assert f'<tr id="worklist-{claim_id}">' in page
         assert f"claim={claim_id}&amp;" in page
+        # the worklist has its own page: each claim id leads to its row on the audit page beside it
+        assert f'<a href="audit.html#claim-{claim_id}">{claim_id}</a>' in page
     # Each cell carries its label, so the rows stack as labelled cards on a phone.
     assert page.count('data-label="where to read"') == worklist.to_check(results).sum()
 
@@ -150,3 +152,14 @@ def test_the_pdf_form_is_a_long_table_of_every_entry(results, tables):
         assert claim_id in latex
     assert "https://doi.org/10.1158/1078-0432.CCR-21-3597" in latex
     assert "<a href" not in latex and "no primary source identified; read without finding it" in latex
+    first = results.loc[worklist.to_check(results), "claim_id"].min()
+    assert f"\\hyperref[\\detokenize{{chapters/audit:claim-{first}}}]{{{first}}}" in latex
+
+
+def test_the_reasons_count_every_claim_left_to_check_once(results):
+    why = worklist.reasons(results)
+    left = results[worklist.to_check(results)]
+    assert why["claims"].sum() == len(left)
+    assert why["unverified"].sum() == (left["verdict"] == "unverified").sum()
+    assert set(why.index) <= set(worklist.LEFT_BECAUSE.values())
+    assert not any("_" in words for words in why.index)  # words, not the status keys

@@ -17,6 +17,7 @@ from . import end_points
 from .claim_table import ClaimTable
 from ..engine.data import Tables
 from ..engine.printed import parse
+from ..engine.short_cite import cite
 
 
 
@@ -26,6 +27,16 @@ def guide_file(tables: Tables, chapter: str) -> str:
     if len(match) != 1:
         raise KeyError(f"no single guide for chapter {chapter!r} in data/guides.csv")
     return match["guide"].iloc[0]
+
+
+def guide_title(tables: Tables, chapter: str) -> str:
+    """The title a chapter's guide gives itself, in quotation marks: how a reader names the guide
+    (its file name is an internal key and stays in the data)."""
+    guide = guide_file(tables, chapter)
+    titles = tables.quotes[(tables.quotes["guide"] == guide) & (tables.quotes["kind"] == "title")]["text"]
+    if len(titles) != 1:
+        raise ValueError(f"{guide}: expected one title in data/quotes.csv, found {len(titles)}")
+    return f"“{titles.iloc[0]}”"
 
 
 def for_guide(audit: pd.DataFrame, guide: str) -> pd.DataFrame:
@@ -142,7 +153,8 @@ def proportion_row(label: str, k: int, n: int, printed: str | None, status: str,
     """One rate: k/n, the recomputed percentage, whether it prints as `printed`, and exact
     (Clopper–Pearson) and Wilson intervals. `measured` is the end point and assessor of the data row
     the rate comes from (`end_points.of(row)`), or None for a share that is no efficacy end point
-    (how many patients had CNS metastases): every caller says which."""
+    (how many patients had CNS metastases): every caller says which. `ref` (a BibTeX key) is shown
+    as its short citation."""
     pct = stats.percent(k, n)
     cp = stats.proportion_ci(k, n, level, "clopper-pearson")
     wi = stats.proportion_ci(k, n, level, "wilson")
@@ -156,7 +168,7 @@ def proportion_row(label: str, k: int, n: int, printed: str | None, status: str,
         "exact 95% CI": f"{cp[0]:.1f}–{cp[1]:.1f}",
         "Wilson 95% CI": f"{wi[0]:.1f}–{wi[1]:.1f}",
         "counts": status,
-        "source": ref,
+        "source": cite(ref),
         "_k": k, "_n": n, "_low": cp[0], "_high": cp[1], "_pct": float(pct),
     }
 
@@ -188,7 +200,7 @@ def ratio_symmetry_table(tables: Tables, fact_ids: list[str]) -> pd.DataFrame:
             "printed": f"{r['value']} ({r['ci_level']}% CI {r['ci_low']}–{r['ci_high']})",
             "geometric mean of bounds": round(gm, 2),
             "symmetric on log scale": "yes" if ok else "no",
-            "source": r["ref"],
+            "source": cite(r["ref"]),
         })
     return pd.DataFrame(rows).set_index("quantity")
 
@@ -274,10 +286,11 @@ def duration(seconds: str) -> str:
 
 
 def timings_table(timings: pd.DataFrame) -> pd.DataFrame:
-    """The reader's steps with what each took, for the "Reproduce this book" page."""
+    """The reader's steps with what each took, for the "Reproduce this book" page. The commands
+    themselves are in the page's code block above the table, where a reader copies them from; in a
+    table a command would print a notebook's file name as if it were words."""
     return pd.DataFrame({
         "step": timings["what"],
-        "command": timings["command"],
         "time": timings["seconds"].map(duration),
         "note": timings["note"].fillna("—"),
     }).set_index("step").rename_axis(None)

@@ -4,7 +4,7 @@ it to read, what the guide says it prints, the searches already made, and a link
 erratum form with the claim id filled in.
 
 One function builds the entries from the audit and the tables; the command's CSV, the download and
-the audit page's section are all written from those entries, so they cannot disagree.
+the worklist page are all written from those entries, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -103,6 +103,27 @@ def to_check(results: pd.DataFrame) -> pd.Series:
     return results["verdict"].eq("unverified") | results["status"].isin(UNREAD_STATUSES)
 
 
+# Why a claim is left to check, by the status of the figure it rests on (a derived figure reaches the
+# worklist only when the printed figures allow several values, or none; a printed one only when what
+# the sources read print does not settle the guide's statement, such as a dose rule no label gives).
+LEFT_BECAUSE = {**{s: STATUS_MEANING[s] for s in UNREAD_STATUSES},
+                "derived": "derivable only: the printed figures allow more than one value, or none",
+                "printed": "the sources read print something near it, but not what the guide states"}
+
+
+def reasons(results: pd.DataFrame) -> pd.DataFrame:
+    """How many claims are left to check for each reason, split into the unverified ones and those on
+    which the audit established a problem although the figure itself was not read."""
+    left = results[to_check(results)]
+    unverified = left["verdict"].eq("unverified")
+    rows = [{"why it is left": words, "unverified": int((unverified & left["status"].eq(s)).sum()),
+             "with a problem established": int((~unverified & left["status"].eq(s)).sum())}
+            for s, words in LEFT_BECAUSE.items() if left["status"].eq(s).any()]
+    frame = pd.DataFrame(rows, columns=["why it is left", "unverified", "with a problem established"])
+    return frame.assign(claims=frame["unverified"] + frame["with a problem established"]).set_index(
+        "why it is left")
+
+
 def entries(results: pd.DataFrame, tables: Tables) -> list[Entry]:
     """One entry per claim to check against the full text, by claim id."""
     facts = tables.evidence.set_index("fact_id")
@@ -165,8 +186,11 @@ def write_download(results: pd.DataFrame, tables: Tables, folder: Path) -> Path:
     return path
 
 
+AUDIT_PAGE = "audit.html"  # the claims audit, beside the worklist page: each claim's row there
+
+
 class WorklistTable:
-    """The worklist on the audit page: a row per claim (cards on a phone), and a long table in the PDF."""
+    """The worklist on its page: a row per claim (cards on a phone), and a long table in the PDF."""
 
     def __init__(self, results: pd.DataFrame, tables: Tables):
         self.items = entries(results, tables)
@@ -186,8 +210,9 @@ class WorklistTable:
                       else f"{html.escape(e.source)} {html.escape(NO_ADDRESS)}")
             made = (f'<a href="searches.html#searches-{cid}">{html.escape(search_summary(e.searches))}</a>'
                     if not e.searches.empty else "no search recorded")
+            row = f'<a href="{AUDIT_PAGE}#{anchor(e.claim_id)}">{cid}</a>'
             parts.append(
-                f'<tr id="worklist-{cid}"><td data-label="claim"><a href="#{anchor(e.claim_id)}">{cid}</a></td>'
+                f'<tr id="worklist-{cid}"><td data-label="claim">{row}</td>'
                 f'<td data-label="source">{source}</td><td data-label="where to read">{html.escape(e.where)}</td>'
                 f'<td data-label="what to check">{html.escape(e.what_to_check)}</td>'
                 f'<td data-label="searches made">{made}</td>'
@@ -195,8 +220,8 @@ class WorklistTable:
         parts.append("</tbody></table>")
         return "\n".join(parts)
 
-    def latex(self) -> str:
-        from .audit_page import search_summary
+    def latex(self, caption: str | None = None, label: str | None = None) -> str:
+        from .audit_page import anchor, search_summary
         from .latex_output import escape, longtable
 
         if not self.items:
@@ -205,14 +230,20 @@ class WorklistTable:
                               "what to check": e.what_to_check,
                               "searches made": search_summary(e.searches) if not e.searches.empty
                               else "no search recorded"} for e in self.items])
-        return longtable(body.map(escape), r"p{0.07\linewidth}p{0.27\linewidth}p{0.22\linewidth}"
-                         r"p{0.26\linewidth}p{0.1\linewidth}", size="scriptsize")
+        body = body.map(escape)
+        # The claim id leads to its row in the claims audit, as on the web.
+        body["claim"] = [rf"\hyperref[\detokenize{{chapters/audit:{anchor(e.claim_id)}}}]{{{escape(e.claim_id)}}}"
+                         for e in self.items]
+        return longtable(body, r"p{0.07\linewidth}p{0.27\linewidth}p{0.22\linewidth}"
+                         r"p{0.26\linewidth}p{0.1\linewidth}", caption=caption, label=label, size="scriptsize")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         from .latex_output import LATEX_MIME
 
-        return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(),
-                "text/plain": f"{len(self.items)} claims to check against the full text"}
+        return {"text/html": self._repr_html_(), LATEX_MIME: self.latex(), "text/plain": repr(self)}
+
+    def __repr__(self) -> str:
+        return f"{len(self.items)} claims to check against the full text: " + ", ".join(e.claim_id for e in self.items)
 
 
 def worklist_html(results: pd.DataFrame, tables: Tables) -> WorklistTable:
