@@ -188,7 +188,7 @@ def test_rate_ratio_and_timing_tables_name_sources_and_steps_in_words(tables):
     notebook's file name (tests/test_pdf.py: KNOWN_RAW_IN_OUTPUTS stays empty)."""
     from cnsaudit.book import report
 
-    row = report.proportion_row("ALEX", 3, 10, None, "printed", "gadgeel2018alex")
+    row = report.proportion_row("ALEX", 3, 10, None, "printed", "gadgeel2018alex", measured=None)
     assert row["source"] == "Gadgeel et al. 2018"
     rate = report.printed_rate_row(tables.evidence, "primary CNS tumours", "lar-pcns-orr-2020", derived=True)
     assert rate["source"] == "Doz et al. 2022"
