@@ -3,7 +3,8 @@
 One object renders everywhere the book is read:
 
 - HTML: a verdict badge (the palette of the verdict figure), every column visible at laptop
-  width, and at phone width each claim stacked as a card (labels from ``data-label``), so nothing
+  width, and at phone width each claim stacked as a card (each cell labelled by its column's position in
+  ``_static/cnsaudit.css``, which keeps a label per cell out of heavy pages), so nothing
   scrolls sideways. On the claims audit page each row carries the anchor ``claim-<id>``, which
   `cnsaudit.book.sphinx_ext` also registers as a Sphinx label, and offers its citation to copy.
 - LaTeX: a pandas Styler ``longtable`` with wrapped columns, so the PDF gets a real table that
@@ -141,8 +142,8 @@ class ClaimTable:
                 first = claim_id
             cells = [first, f'<span class="verdict-badge verdict-{html.escape(r[1])}">{html.escape(r[1])}</span>']
             cells += [html.escape(r[2]), _linked(r[3], ref), _linked(r[4], ref)]
-            out.append(f'<tr{ident} data-verdict="{html.escape(r[1])}">' + "".join(
-                f'<td data-label="{label}">{cell}</td>' for label, cell in zip(COLUMNS, cells)) + "</tr>")
+            out.append(f'<tr{ident} data-verdict="{html.escape(r[1])}">'
+                       + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
         out.append("</tbody></table>")
         return "".join(out)
 

@@ -1,8 +1,8 @@
 """The theme's icons at a fraction of their weight.
 
 pydata-sphinx-theme draws its icons (menu, search, theme switch, download, GitHub) with Font
-Awesome: a 1.49 MB script that turns each ``<i class="fa-…">`` into SVG, plus two web fonts of
-270 KB for the icons its style sheet draws. The book keeps the theme's markup and style sheet and
+Awesome: a 1.49 MB script that turns each ``<i class="fa-…">`` into SVG, plus three web fonts of
+295 KB for the icons its style sheet draws. The book keeps the theme's markup and style sheet and
 drops the script (``_templates/static/webpack-macros.html``); the style sheet then draws every icon
 from the font, and ``_static/cnsaudit-icons.css`` points that font at subsets of the theme's own
 font files holding only the glyphs the book shows (a few KB; Font Awesome Free's fonts are under
@@ -22,7 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "_static" / "icons"
 # Theme font file -> the subset the book serves in its place.
-FONTS = {"fa-solid-900.ttf": "fa-solid-900-subset.woff", "fa-brands-400.ttf": "fa-brands-400-subset.woff"}
+# The regular weight draws no icon of the book, but the theme's style sheet declares it, so a
+# reader's browser may fetch it (and the page weight counts it): it gets its subset as well.
+FONTS = {"fa-solid-900.ttf": "fa-solid-900-subset.woff", "fa-brands-400.ttf": "fa-brands-400-subset.woff",
+         "fa-regular-400.ttf": "fa-regular-400-subset.woff"}
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _ICON_RULE = re.compile(r"^\.fa-[a-z0-9-]+:{1,2}before$")
 _ESCAPE = re.compile(r"\\(f[0-9a-f]{3})\b", re.I)
