@@ -51,6 +51,22 @@ def _names(drugs: list[str]) -> str:
 _SPECIES = {"human": "patients", "rat": "rats", "mouse": "mice", "dog": "dogs", "in vitro": "cells in vitro"}
 
 
+def _species(value: list[str] | str) -> str:
+    """Every species of a list (or one), in words: "rats, mice and cells in vitro"."""
+    listed = [value] if isinstance(value, str) else value
+    return _names([_SPECIES[s] for s in listed])
+
+
+def _was(drugs: list[str]) -> str:
+    return "was" if len(drugs) == 1 else "were"
+
+
+def _class_named(f: dict) -> str:
+    """The class as the guide states it: with its own quantifier ("many kinase inhibitors") where it
+    has one, else the whole class ("all kinase inhibitors")."""
+    return f"{f.get('extent') or 'all'} {f['drug_class']}"
+
+
 def _newer(r: dict, cite: Cite) -> str:
     unit = "%" if r["unit"] == "%" else (f" {r['unit']}" if r["unit"] else "")
     parts = [f"{r['quantity']} {r['value']}{unit}"]
@@ -76,16 +92,19 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
                     f"{f['claim_group']}, a part of that group")
         return f"{_src(cite, f, 'shows')} it for {f['fact_group']}; the guide states it for {f['claim_group']}"
     if kind == "species":
-        if f["claim_species"] == f["fact_species"]:
-            return f"{_by(cite, f)} studied {_SPECIES[f['fact_species']]}, as the guide says"
+        if f.get("unstated"):
+            return (f"the guide says {_species(f['claim_species'])}; the part of {_by(cite, f)} read does not "
+                    "say which species the evidence comes from")
         if f.get("extrapolated"):
-            return (f"{_by(cite, f)} studied {_SPECIES[f['fact_species']]} only; the guide states it "
-                    "for patients")
-        return (f"the guide says {_SPECIES[f['claim_species']]}; {_by(cite, f)} studied "
-                f"{_SPECIES[f['fact_species']]}")
+            return (f"{_by(cite, f)} studied this in {_species(f['fact_species'])}, not in patients; the guide "
+                    "states it for patients")
+        if set(f["claim_species"]) <= set(f["fact_species"]):
+            return f"{_by(cite, f)} studied this in {_species(f['fact_species'])}, as the guide says"
+        return (f"the guide says {_species(f['claim_species'])}; {_by(cite, f)} studied this in "
+                f"{_species(f['fact_species'])}")
     if kind == "drug class":
-        return (f"{_by(cite, f)} studied {_names(f['studied'])}; the guide states it for all "
-                f"{f['drug_class']}")
+        return (f"{_by(cite, f)} studied {_names(f['studied'])}; the guide states it for "
+                f"{_class_named(f)}")
     if kind == "strength":
         return (f"the guide states it as settled; the evidence behind it is {_a(f['design'])} "
                 f"({_by(cite, f)})")
@@ -132,11 +151,17 @@ def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
         return f"The result belongs to {f['fact_group']}, not to {f['claim_group']}."
     if kind == "species":
         if f.get("extrapolated"):
-            return (f"This was shown in {_SPECIES[f['fact_species']]}; whether it happens in patients "
+            return (f"The evidence comes from {_species(f['fact_species'])}; whether it holds in patients "
                     "has not been shown by the source.")
-        return f"The source studied {_SPECIES[f['fact_species']]}, not {_SPECIES[f['claim_species']]}."
+        return f"The source studied {_species(f['fact_species'])}, not {_species(f['claim_species'])}."
     if kind == "drug class":
-        return (f"Only {_names(f['studied'])} were studied; the finding may not hold for other "
+        if not f["studied"]:
+            return (f"The evidence names no drug of the class; it does not show the finding for "
+                    f"{_class_named(f)}.")
+        if f.get("extent"):
+            return (f"Only {_names(f['studied'])} {_was(f['studied'])} studied; that does not show it for "
+                    f"{_class_named(f)}, as the guide states it.")
+        return (f"Only {_names(f['studied'])} {_was(f['studied'])} studied; the finding may not hold for other "
                 f"{f['drug_class']}.")
     if kind == "strength":
         return (f"The evidence is {_a(f['design'])}, which cannot settle the question the way the guide "
