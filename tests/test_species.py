@@ -56,7 +56,7 @@ def test_a_study_of_several_species_is_compared_as_a_set(data_copy):
     row = row_of(cid)
     assert row["verdict"] == "caveat"
     assert "studied this in rats, mice and cells in vitro, not in patients" in row["reason"]
-    assert row["headline"].startswith("The evidence comes from rats, mice and cells in vitro;")
+    assert row["headline"] == "The evidence comes from rats, mice and cells in vitro, not from patients."
     # One cell: patients among the species studied, and the statement is covered.
     edit_cell(data_copy / EVIDENCE, "fact_id", "test-fact-1", "species", "rat; mouse; human")
     assert verdict(cid) == "consistent"

@@ -136,6 +136,34 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
 
 HEADLINE_WORDS = 30
 
+# What was not read behind a claim whose verdict a problem established from what was read decides
+# (a caveat or worse outranks "unverified"): said beside that problem, so that a reader does not take
+# the figure itself for confirmed. By the fact's status (the source check) or, for a figure no source
+# prints and the printed ones do not pin down, by the derivation check.
+_NOT_READ = {
+    "abstract_only": "only an abstract or excerpt of the source was read",
+    "not_in_full_text": "the full text read does not print it",
+    "no_source": "no primary source for it was identified",
+    "sheet_only": "it comes from the starting sheet and was not found again in a source read",
+}
+
+
+def unread(kind: str, f: dict, thing: str, short: bool = False) -> str:
+    """That the figure or statement (`thing`) behind a caveat or worse was itself not read, from the
+    fields of the check that found it unread; `short`: for a headline."""
+    if kind == "derivation":
+        return (f"The {thing} itself was not read in the source." if short
+                else f"The {thing} itself is not printed in any source read, and the printed figures do not "
+                     "pin it down.")
+    if short:  # within UNREAD_WORDS, so that it fits beside a short meaning (HEADLINE_WORDS in all)
+        return f"The {thing} itself was not read in the source."
+    return f"The {thing} itself was not read in the source ({_NOT_READ[f['status']]}), so it is unconfirmed."
+
+
+# The words a headline's note of what was not read takes ("The statement itself was not read in the
+# source."): a short meaning that may stand beside it has at most HEADLINE_WORDS - UNREAD_WORDS.
+UNREAD_WORDS = 9
+
 
 def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
     """What a failed check means for a reader, in one sentence; `short`: without the groups' names,
@@ -149,6 +177,10 @@ def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
         if f["relation"] == "wider":
             return f"Shown only for {f['fact_group']}; it may not hold for all {f['claim_group']}."
         return f"The result belongs to {f['fact_group']}, not to {f['claim_group']}."
+    if kind == "species" and short and f.get("extrapolated"):
+        return f"The evidence comes from {_species(f['fact_species'])}, not from patients."
+    if kind == "measure" and short:
+        return "A ratio to total plasma concentration understates the unbound drug reaching the CSF."
     if kind == "species":
         if f.get("extrapolated"):
             return (f"The evidence comes from {_species(f['fact_species'])}; whether it holds in patients "
