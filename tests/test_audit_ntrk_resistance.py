@@ -161,10 +161,10 @@ def test_a_news_item_is_never_named_as_the_study(data_copy):
     """Without `study_by`, the words would credit the news item's author with the cell work."""
     row = audit.run_for_readers(data.load()).set_index("claim_id").loc["res-18"]
     authors = "Seiji Yano and colleagues (not read; as reported by Reyer 2022)"
-    assert f"{authors} studied cells in vitro only" in row["reason"]
+    assert f"{authors} studied this in cells in vitro and mice, not in patients" in row["reason"]
     edit_cell(data_copy / EVIDENCE, "fact_id", "res-clinical", "study_by", "")
     row = audit.run_for_readers(data.load()).set_index("claim_id").loc["res-18"]
-    assert "Reyer 2022 studied cells in vitro only" in row["reason"]
+    assert "Reyer 2022 studied this in cells in vitro and mice" in row["reason"]
 
 
 def test_a_problem_known_without_the_figure_outranks_its_being_unread(data_copy):

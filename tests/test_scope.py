@@ -111,7 +111,7 @@ def test_patients_from_animals_is_a_caveat_even_where_the_figure_was_not_read(da
     row = row_of(cid)
     # The established problem outranks what could not be read, and the reason says both.
     assert row["verdict"] == "caveat"
-    assert "studied mice only; the guide states it for patients" in row["reason"]
+    assert "studied this in mice, not in patients; the guide states it for patients" in row["reason"]
     assert "only an abstract or excerpt" in row["reason"]
     edit_cell(data_copy / CLAIMS, "claim_id", cid, "species", "mouse")
     assert verdict(cid) == "unverified"
@@ -283,8 +283,8 @@ def test_a_study_known_only_from_a_news_item_is_named_by_its_authors(data_copy):
     column is optional, so this file has none; tests/test_audit_ntrk_resistance.py edits a real one)."""
     cid = add_pair(data_copy, {"species": "human"}, {"species": "in vitro"})
     row = audit.run_for_readers(data.load()).set_index("claim_id").loc[cid]
-    assert "Fischer et al. 2020 studied cells in vitro only" in row["reason"]
+    assert "Fischer et al. 2020 studied this in cells in vitro, not in patients" in row["reason"]
     f = {"claim_species": "human", "fact_species": "in vitro", "extrapolated": True, "ref": "fischer2020entrectinib",
          "study_by": "Ann Other and colleagues"}
     assert wording.say("species", f, str).startswith(
-        "Ann Other and colleagues (not read; as reported by fischer2020entrectinib) studied cells in vitro only")
+        "Ann Other and colleagues (not read; as reported by fischer2020entrectinib) studied this in cells in vitro")

@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .printed import PrintedNumberError, is_printed_number, parse
+from .vocabulary import NONHUMAN_DESIGNS, SPECIES, SPECIES_SEPARATOR
 
 ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 BIBKEY = r"^[a-z][a-z0-9]+$"
@@ -64,6 +65,26 @@ def _col(kind: str, *, nullable: bool = False, unique: bool = False, vocab=None)
     else:  # pragma: no cover - a programming error, not bad data
         raise ValueError(kind)
     return pa.Column(str, checks=checks, nullable=nullable, unique=unique, required=True)
+
+
+def species_list(value) -> list[str]:
+    """The species a cell lists, in its order (empty: none recorded)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return []
+    return value.split(SPECIES_SEPARATOR)
+
+
+def _species_col() -> pa.Column:
+    one = "|".join(re.escape(s) for s in SPECIES)
+    pattern = rf"^(?:{one})(?:{re.escape(SPECIES_SEPARATOR)}(?:{one}))*$"
+    listed = ", ".join(SPECIES)
+    return pa.Column(str, checks=[
+        pa.Check.str_matches(pattern, error=f"is not one of {listed}, or several of them separated by "
+                                            f"'{SPECIES_SEPARATOR}'"),
+        pa.Check(lambda v: len(set(species_list(v))) == len(species_list(v))
+                 and ("not stated" not in species_list(v) or len(species_list(v)) == 1),
+                 element_wise=True, error="names a species twice, or 'not stated' beside a species"),
+    ], nullable=True, required=True)
 
 
 # --- row checks --------------------------------------------------------------------------------
@@ -178,6 +199,17 @@ def _excerpt_rule() -> RowRule:
 
     return RowRule("an excerpt (the source's own words where the value was read) is given exactly when "
                    "the status is printed", ("excerpt", "status"), ok)
+
+
+def _species_rule() -> RowRule:
+    def ok(row) -> bool:
+        if row.get("design") not in NONHUMAN_DESIGNS:
+            return True
+        return bool(species_list(row.get("species")))
+
+    return RowRule("an animal or cell study needs its species (the species it studied for this fact, "
+                   "several separated by '; ', or 'not stated' where the source read names none)",
+                   ("species", "design"), ok)
 
 
 def _category_rule(value_col: str) -> RowRule:

@@ -133,6 +133,21 @@ class Finding:
         name = self.cite(self.fact["ref"])
         return f"{name} {verb(name, singular_verb)}"
 
+    def _unread(self, verdict: str) -> Check | None:
+        """The check that found the figure unread, where a problem established from what was read
+        outranks it (a caveat or worse): the words then say both."""
+        if verdict in ("consistent", "unverified"):
+            return None
+        return next((c for c in self.checks if c.effect == "unverified"), None)
+
+    def _thing(self) -> str:
+        return "statement" if self.claim.get("value_type") == "category" else "figure"
+
+    def unread_for(self, verdict: str, short: bool = False) -> str:
+        """That the figure or statement itself was not read, for a verdict it does not decide ("")."""
+        check = self._unread(verdict)
+        return "" if check is None else wording.unread(check.kind, check.fields, self._thing(), short)
+
     @property
     def explanation(self) -> str:
         """What the verdict means for a reader, from the fields of the checks that decided it."""
@@ -148,10 +163,11 @@ class Finding:
         if first is None:
             return ""
         short = wording.explain(first.kind, first.fields, self.cite, short=True)
-        if short:
-            return short
-        meanings = self.meanings_for(verdict)
-        return meanings[0] if meanings else ""
+        if not short:
+            meanings = self.meanings_for(verdict)
+            short = meanings[0] if meanings else ""
+        unread = self.unread_for(verdict, short=True)
+        return f"{short} {unread}" if unread else short
 
     @property
     def meanings(self) -> list[str]:
@@ -166,4 +182,6 @@ class Finding:
             text = wording.explain(c.kind, c.fields, self.cite)
             if text and text not in said:
                 said.append(text)
+        if unread := self.unread_for(verdict):
+            said.append(unread)
         return said

@@ -17,13 +17,16 @@ import pandera.pandas as pa
 # The vocabularies and the checks live in their own modules; the names callers read from here
 # (schema.STATUSES, schema.RowRule, schema.ID ...) are re-exported.
 from .checks import (  # noqa: F401
-    BIBKEY, ID, SUMS, RowRule, _category_rule, _col, _excerpt_rule, _printed_check, _rules, _status_rule,
-    _text_check,
+    BIBKEY, ID, SUMS, RowRule, _category_rule, _col, _excerpt_rule, _printed_check, _rules, _species_col,
+    _species_rule, _status_rule, _text_check, species_list,
 )
 from .vocabulary import (  # noqa: F401
-    ASSESSORS, CONSEQUENCES, DERIVATION_METHODS, DESIGNS, DRUG_CLASSES, DRUGS, ENDPOINTS, LOOK_IN, MEASURES,
-    QUOTE_KINDS, SCOPES, SEARCH_OUTCOMES, SETTLING_DESIGNS, SOURCE_KINDS, SPECIES, STATUS_MEANING, STATUSES,
-    STEADY_STATE, STRENGTHS, TOTAL_PLASMA_MEASURES, UNITS, UNREAD_STATUSES, VALUE_TYPES,
+    ASSESSORS, CLASS_EXTENTS, CONSEQUENCES, DERIVATION_METHODS, DESIGNS, DRUG_CLASSES, DRUGS, ENDPOINTS,
+    LOOK_IN, MEASURES,
+    QUOTE_KINDS, SCOPES, SEARCH_OUTCOMES, SETTLING_DESIGNS, SOURCE_KINDS, SPECIES,
+    SPECIES_SEPARATOR,
+    STATUS_MEANING, STATUSES,
+    STEADY_STATE, STRENGTHS, TOTAL_PLASMA_MEASURES, UNITS, UNREAD_STATUSES, VALUE_TYPES, NONHUMAN_DESIGNS,
 )
 
 
@@ -107,7 +110,8 @@ _COMMON = {
     "ci_high": lambda: _col("printed", nullable=True),
     "ci_level": lambda: _col("int", nullable=True),
     "p": lambda: _col("printed", nullable=True),
-    "species": lambda: _col("vocab", vocab=SPECIES, nullable=True),
+    # One species, or several separated by "; " (a study of rats, mice and cells: "rat; mouse; in vitro").
+    "species": _species_col,
     "steady_state": lambda: _col("vocab", vocab=STEADY_STATE, nullable=True),
     "cutoff": lambda: _col("date", nullable=True),
     # The end point a figure measures and who assessed it; see ENDPOINTS.
@@ -142,7 +146,8 @@ EVIDENCE = pa.DataFrameSchema(
         "excerpt": _col("text", nullable=True),
         "note": _col("text", nullable=True),
     },
-    checks=[r.as_check() for r in [*_rules("value"), _status_rule(), _excerpt_rule(), _category_rule("value")]],
+    checks=[r.as_check() for r in [*_rules("value"), _status_rule(), _excerpt_rule(), _category_rule("value"),
+                                   _species_rule()]],
     strict=True,
     name="evidence",
 )
@@ -169,6 +174,11 @@ CLAIMS = pa.DataFrameSchema(
         "scope": _col("vocab", vocab=SCOPES, nullable=True),
         # The class of drugs the guide states the claim for (empty: the drug named in `drug` only).
         "drug_class": _col("vocab", vocab=tuple(DRUG_CLASSES), nullable=True),
+        # The guide's quantifier over that class where it has one ("many"; empty: the class as such).
+        # The reason quotes it; the rule treats it as class-wide (vocabulary.CLASS_EXTENTS says why).
+        # Optional: only a file with such a claim needs the column.
+        "class_extent": pa.Column(str, pa.Check.isin(CLASS_EXTENTS, error=f"is not one of {', '.join(CLASS_EXTENTS)}"),
+                                  nullable=True, required=False),
         # "settled": the guide states it as settled or universal, with no hedge.
         "strength": _col("vocab", vocab=STRENGTHS, nullable=True),
         # The measure of brain penetration the claim uses or reports, if any.
@@ -264,7 +274,7 @@ EXCLUSIONS = pa.DataFrameSchema(
 
 ROW_RULE_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
     **{("evidence", r.name): r.columns
-       for r in [*_rules("value"), _status_rule(), _excerpt_rule(), _category_rule("value")]},
+       for r in [*_rules("value"), _status_rule(), _excerpt_rule(), _category_rule("value"), _species_rule()]},
     **{("claims", r.name): r.columns for r in [*_rules("reported"), _category_rule("reported")]},
     ("to-read", _one_of_rule().name): _one_of_rule().columns,
 }

@@ -91,24 +91,35 @@ def population(claim: dict, fact: dict, groups: Groups) -> Found | None:
 
 
 def species(claim: dict, fact: dict) -> Found | None:
-    a, b = _get(claim, "species"), _get(fact, "species")
-    if not a or not b:
+    """The species a claim names against those its fact was studied in, as sets (a study of rats, mice
+    and cells lists all three): covered when the fact's include the claim's; patients from animals or
+    cells only is a wider statement (caveat); another species named is another figure (contradicted)."""
+    a, b = schema.species_list(_get(claim, "species")), schema.species_list(_get(fact, "species"))
+    if not a or not b or "not stated" in a:
         return None
     fields = {"claim_species": a, "fact_species": b, **_source(fact)}
-    if a == b:
+    if b == ["not stated"]:
+        # The source read names no species: said in the reason, deciding nothing.
+        return Found("species", True, None, fields | {"unstated": True}, info=True)
+    if set(a) <= set(b):
         return Found("species", True, None, fields)
-    if a == "human":  # patients from animals or cells: a wider statement, not another figure
+    if "human" in a and "human" not in b:  # patients from animals or cells: a wider statement
         return Found("species", False, "caveat", fields | {"extrapolated": True})
     return Found("species", False, "contradicted", fields | {"extrapolated": False})
 
 
 def drug_class(claim: dict, fact: dict) -> Found | None:
+    """A finding stated for a class against the drugs its evidence studied. A quantifier ("many",
+    `class_extent`) is kept for the words; the rule is the class-wide one either way (see
+    vocabulary.CLASS_EXTENTS)."""
     cls = _get(claim, "drug_class")
     if not cls:
         return None
     studied = (_get(fact, "drugs_studied") or fact["drug"]).split()
     missing = [d for d in schema.DRUG_CLASSES[cls] if d not in studied]
     fields = {"drug_class": cls, "studied": [d for d in studied if d != "none"], **_source(fact)}
+    if extent := _get(claim, "class_extent"):
+        fields["extent"] = extent
     return Found("drug class", not missing, "caveat" if missing else None, fields)
 
 

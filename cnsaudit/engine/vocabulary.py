@@ -53,6 +53,12 @@ STRENGTHS = ("settled",)
 # to the total concentration mixes bound drug into the reference.
 MEASURES = ("CSF to total plasma", "CSF to unbound plasma", "brain to plasma", "unbound brain to unbound plasma")
 TOTAL_PLASMA_MEASURES = ("CSF to total plasma",)
+# How much of its class a claim states a finding for, in the guide's own quantifier (empty: the class
+# as such, "kinase inhibitors should be designed..."). "many" is judged as class-wide: it extends
+# the finding beyond the drugs studied to members of the class it does not name, so evidence from
+# some drugs of the class (one, or two comparators) leaves it a caveat, as issue 17 rules for any
+# class-wide statement; only the words differ, so that the reason says what the guide says.
+CLASS_EXTENTS = ("many",)
 DRUG_CLASSES = {
     "TRK inhibitors": ("entrectinib", "larotrectinib", "repotrectinib", "selitrectinib"),
     "ALK inhibitors": ("alectinib", "crizotinib", "ceritinib", "lorlatinib", "entrectinib"),
@@ -73,7 +79,14 @@ DRUGS = (
 )
 VALUE_TYPES = ("number", "percent", "hazard_ratio", "category")
 UNITS = ("%", "% of reference", "ratio", "months", "µM", "hours", "days", "patients", "mg", "mL", "°C", "sites")
-SPECIES = ("human", "rat", "mouse", "dog", "in vitro")
+SPECIES = ("human", "rat", "mouse", "dog", "in vitro", "not stated")
+# A study of several species lists each, separated by SPECIES_SEPARATOR ("rat; mouse; in vitro"): a
+# space cannot separate them, since "in vitro" holds one. "not stated" (the source read names no
+# species for what it shows) stands alone.
+SPECIES_SEPARATOR = "; "
+# A fact from a study of one of these designs rests on animals or cells, so its species must be
+# recorded: without it the species check cannot compare the evidence with a statement about patients.
+NONHUMAN_DESIGNS = ("animal study", "cell study")
 STEADY_STATE = ("yes", "no", "not stated")
 
 QUOTE_KINDS = ("title", "term", "gene variant", "heading")

@@ -51,6 +51,22 @@ def _names(drugs: list[str]) -> str:
 _SPECIES = {"human": "patients", "rat": "rats", "mouse": "mice", "dog": "dogs", "in vitro": "cells in vitro"}
 
 
+def _species(value: list[str] | str) -> str:
+    """Every species of a list (or one), in words: "rats, mice and cells in vitro"."""
+    listed = [value] if isinstance(value, str) else value
+    return _names([_SPECIES[s] for s in listed])
+
+
+def _was(drugs: list[str]) -> str:
+    return "was" if len(drugs) == 1 else "were"
+
+
+def _class_named(f: dict) -> str:
+    """The class as the guide states it: with its own quantifier ("many kinase inhibitors") where it
+    has one, else the whole class ("all kinase inhibitors")."""
+    return f"{f.get('extent') or 'all'} {f['drug_class']}"
+
+
 def _newer(r: dict, cite: Cite) -> str:
     unit = "%" if r["unit"] == "%" else (f" {r['unit']}" if r["unit"] else "")
     parts = [f"{r['quantity']} {r['value']}{unit}"]
@@ -76,16 +92,19 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
                     f"{f['claim_group']}, a part of that group")
         return f"{_src(cite, f, 'shows')} it for {f['fact_group']}; the guide states it for {f['claim_group']}"
     if kind == "species":
-        if f["claim_species"] == f["fact_species"]:
-            return f"{_by(cite, f)} studied {_SPECIES[f['fact_species']]}, as the guide says"
+        if f.get("unstated"):
+            return (f"the guide says {_species(f['claim_species'])}; the part of {_by(cite, f)} read does not "
+                    "say which species the evidence comes from")
         if f.get("extrapolated"):
-            return (f"{_by(cite, f)} studied {_SPECIES[f['fact_species']]} only; the guide states it "
-                    "for patients")
-        return (f"the guide says {_SPECIES[f['claim_species']]}; {_by(cite, f)} studied "
-                f"{_SPECIES[f['fact_species']]}")
+            return (f"{_by(cite, f)} studied this in {_species(f['fact_species'])}, not in patients; the guide "
+                    "states it for patients")
+        if set(f["claim_species"]) <= set(f["fact_species"]):
+            return f"{_by(cite, f)} studied this in {_species(f['fact_species'])}, as the guide says"
+        return (f"the guide says {_species(f['claim_species'])}; {_by(cite, f)} studied this in "
+                f"{_species(f['fact_species'])}")
     if kind == "drug class":
-        return (f"{_by(cite, f)} studied {_names(f['studied'])}; the guide states it for all "
-                f"{f['drug_class']}")
+        return (f"{_by(cite, f)} studied {_names(f['studied'])}; the guide states it for "
+                f"{_class_named(f)}")
     if kind == "strength":
         return (f"the guide states it as settled; the evidence behind it is {_a(f['design'])} "
                 f"({_by(cite, f)})")
@@ -117,6 +136,34 @@ def say(kind: str, f: dict, cite: Cite = _key) -> str:
 
 HEADLINE_WORDS = 30
 
+# What was not read behind a claim whose verdict a problem established from what was read decides
+# (a caveat or worse outranks "unverified"): said beside that problem, so that a reader does not take
+# the figure itself for confirmed. By the fact's status (the source check) or, for a figure no source
+# prints and the printed ones do not pin down, by the derivation check.
+_NOT_READ = {
+    "abstract_only": "only an abstract or excerpt of the source was read",
+    "not_in_full_text": "the full text read does not print it",
+    "no_source": "no primary source for it was identified",
+    "sheet_only": "it comes from the starting sheet and was not found again in a source read",
+}
+
+
+def unread(kind: str, f: dict, thing: str, short: bool = False) -> str:
+    """That the figure or statement (`thing`) behind a caveat or worse was itself not read, from the
+    fields of the check that found it unread; `short`: for a headline."""
+    if kind == "derivation":
+        return (f"The {thing} itself was not read in the source." if short
+                else f"The {thing} itself is not printed in any source read, and the printed figures do not "
+                     "pin it down.")
+    if short:  # within UNREAD_WORDS, so that it fits beside a short meaning (HEADLINE_WORDS in all)
+        return f"The {thing} itself was not read in the source."
+    return f"The {thing} itself was not read in the source ({_NOT_READ[f['status']]}), so it is unconfirmed."
+
+
+# The words a headline's note of what was not read takes ("The statement itself was not read in the
+# source."): a short meaning that may stand beside it has at most HEADLINE_WORDS - UNREAD_WORDS.
+UNREAD_WORDS = 9
+
 
 def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
     """What a failed check means for a reader, in one sentence; `short`: without the groups' names,
@@ -130,13 +177,23 @@ def explain(kind: str, f: dict, cite: Cite = _key, short: bool = False) -> str:
         if f["relation"] == "wider":
             return f"Shown only for {f['fact_group']}; it may not hold for all {f['claim_group']}."
         return f"The result belongs to {f['fact_group']}, not to {f['claim_group']}."
+    if kind == "species" and short and f.get("extrapolated"):
+        return f"The evidence comes from {_species(f['fact_species'])}, not from patients."
+    if kind == "measure" and short:
+        return "A ratio to total plasma concentration understates the unbound drug reaching the CSF."
     if kind == "species":
         if f.get("extrapolated"):
-            return (f"This was shown in {_SPECIES[f['fact_species']]}; whether it happens in patients "
+            return (f"The evidence comes from {_species(f['fact_species'])}; whether it holds in patients "
                     "has not been shown by the source.")
-        return f"The source studied {_SPECIES[f['fact_species']]}, not {_SPECIES[f['claim_species']]}."
+        return f"The source studied {_species(f['fact_species'])}, not {_species(f['claim_species'])}."
     if kind == "drug class":
-        return (f"Only {_names(f['studied'])} were studied; the finding may not hold for other "
+        if not f["studied"]:
+            return (f"The evidence names no drug of the class; it does not show the finding for "
+                    f"{_class_named(f)}.")
+        if f.get("extent"):
+            return (f"Only {_names(f['studied'])} {_was(f['studied'])} studied; that does not show it for "
+                    f"{_class_named(f)}, as the guide states it.")
+        return (f"Only {_names(f['studied'])} {_was(f['studied'])} studied; the finding may not hold for other "
                 f"{f['drug_class']}.")
     if kind == "strength":
         return (f"The evidence is {_a(f['design'])}, which cannot settle the question the way the guide "

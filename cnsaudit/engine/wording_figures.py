@@ -20,8 +20,10 @@ ROUNDED_TWICE = ("reproduced only if rounded twice: first to one more decimal, t
                  "digits, half up each time")
 ROUNDED_TWICE_SHORT = "only if rounded twice"
 
-_INCONSISTENT = ("The guide's own figures cannot all be right: at least one of them is misprinted or "
-                 "comes from another group of patients.")
+# Short enough to stand in a headline beside the note that the figure itself was not read
+# (wording.UNREAD_WORDS).
+_INCONSISTENT = ("The guide's own figures cannot all be right: one is misprinted or comes from another "
+                 "group of patients.")
 UNREAD = "Unconfirmed: no source that could be read prints it."
 
 
