@@ -18,7 +18,7 @@ EXPECTED = {
     "alc-02": "unverified",     # alectinib's CAS number: the starting sheet only (the guide's is allitinib's)
     "alc-03": "unverified",     # 30-40% at diagnosis: no primary source
     "alc-04": "unverified",     # 50-60% after first-generation TKIs
-    "alc-05": "caveat",         # "poor" penetration of early ALK inhibitors: Kodama et al. studied alectinib
+    "alc-05": "consistent",     # crizotinib's poor penetration, which Kodama et al. print of crizotinib
     "alc-06": "consistent",     # alectinib not a P-gp substrate (Kodama, Caco-2)
     "alc-07": "consistent",     # crizotinib efficiently removed by P-gp (Tang 2014, mouse and in vitro)
     "alc-08": "consistent",     # PFS HR 0.40 (0.25-0.64)
@@ -71,7 +71,7 @@ EXPECTED = {
     "alc-55": "caveat",         # CNS activity in patients "rooted in" molecular properties: settled, on mouse work
     "alc-56": "consistent",     # P-gp carries many drugs out across the barrier (Löscher and Potschka 2005)
     "alc-57": "consistent",     # leptomeningeal metastasis a grave complication (Pan et al. 2018)
-    "alc-58": "caveat",         # CNS a common site for all ALK-positive NSCLC: Kodama speaks of patients on crizotinib
+    "alc-58": "consistent",     # CNS a common site in ALK-positive NSCLC (Remon and Besse 2018)
 }
 
 
@@ -258,18 +258,18 @@ def test_the_n_printed_beside_a_rate_is_checked_against_it(results, data_copy):
      "ALK-positive NSCLC with untreated parenchymal brain metastases", "alc-51", "caveat", "consistent"),
     # Group: Yang's 311 patients include the ALEX arm; stated for all of them, the count is theirs.
     ("claims/alectinib.csv", "claim_id", "alc-28", "population",
-     "Yang 2025: real-world and ALEX alectinib-arm patients", "alc-28", "contradicted", "consistent"),
+     "real-world patients in China and the ALEX alectinib arm", "alc-28", "contradicted", "consistent"),
     # Species: a brain-to-plasma ratio measured in patients would carry a statement about patients.
     ("evidence/alectinib.csv", "fact_id", "alc-brain-plasma", "species", "human", "alc-40", "caveat", "consistent"),
     # Strength: the same retrospective evidence behind a hedged statement raises no caveat.
     ("claims/alectinib.csv", "claim_id", "alc-48", "strength", "", "alc-48", "caveat", "consistent"),
-    # Group: Kodama et al. speak of patients on crizotinib; a guide stating it for them says no more.
-    ("claims/alectinib.csv", "claim_id", "alc-58", "population", "ALK-positive NSCLC treated with crizotinib",
-     "alc-58", "caveat", "consistent"),
-    # Class: the guide speaks of first-generation ALK inhibitors; evidence that studied crizotinib covers
-    # the class (crizotinib is its one member), Kodama et al.'s alectinib study does not.
-    ("evidence/alectinib.csv", "fact_id", "alc-criz-penetration", "drugs_studied", "alectinib crizotinib",
-     "alc-05", "caveat", "consistent"),
+    # Group: a source speaking only of patients on crizotinib (as Kodama et al. do) is narrower than the guide.
+    ("evidence/alectinib.csv", "fact_id", "alc-cns-common-remon", "population",
+     "ALK-positive NSCLC treated with crizotinib", "alc-58", "consistent", "caveat"),
+    # Class: the guide speaks of first-generation ALK inhibitors; Kodama et al.'s sentence about
+    # crizotinib covers the class (crizotinib is its one member), evidence about alectinib alone does not.
+    ("evidence/alectinib.csv", "fact_id", "alc-criz-penetration", "drugs_studied", "alectinib",
+     "alc-05", "consistent", "caveat"),
     # End point: progression-free survival is not time to CNS progression.
     ("claims/alectinib.csv", "claim_id", "alc-08", "endpoint", "time to CNS progression", "alc-08",
      "consistent", "contradicted"),

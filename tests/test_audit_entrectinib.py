@@ -54,7 +54,7 @@ EXPECTED = {
     "ent-30": "caveat",         # stated for every patient without CNS disease; the source: NTRK adults
     # Coverage: the guide's remaining checkable statements (background, generalisations, methods).
     "ent-31": "consistent",     # fusions as oncogenic drivers across tumour types (Drilon 2020)
-    "ent-32": "caveat",         # "many" inhibitors: the cited study studied repotrectinib alone, in mice
+    "ent-32": "caveat",         # "many" inhibitors: the review behind it names no kinase inhibitor
     "ent-33": "unverified",     # crizotinib/larotrectinib strong in the bidirectional assay
     "ent-34": "consistent",     # earlier results disagreed with brain distribution (abstract)
     "ent-35": "consistent",     # novel AP-ER model brought in for that question (abstract)
@@ -223,18 +223,19 @@ def test_the_intracranial_figures_belong_to_their_series(tables):
 
 
 def test_a_statement_wider_than_its_source_is_a_caveat(data_copy):
-    # The guide says efflux transporters limit "many" inhibitors; the study it cites studied one,
-    # repotrectinib, in mice. The class the guide names is data (drug_class), and so are the drugs
-    # the source studied (drugs_studied); the rule compares them.
+    # The guide says efflux transporters limit "many" inhibitors. The review behind it (Löscher and
+    # Potschka 2005) names no kinase inhibitor; the class the guide names is data (drug_class), and
+    # so are the drugs the source studied (drugs_studied); the rule compares them.
     row = audit.run(data.load()).set_index("claim_id").loc["ent-32"]
-    assert row["verdict"] == "caveat"
-    assert ("wang2021repotrectinib studied repotrectinib; the guide states it for many kinase inhibitors"
-            in row["reason"])
+    assert row["verdict"] == "caveat" and row["fact_id"] == "ent-efflux-loscher"
+    # The words follow the guide's quantifier (class_extent), not "all".
+    assert "the guide states it for many kinase inhibitors" in row["reason"]
+    assert row["explanation"].endswith("it does not show the finding for many kinase inhibitors.")
     # Stated for no class, the same printed finding is consistent ...
     edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "drug_class", "")
     assert verdict_of("ent-32") == "consistent"
     # ... and read only in part, the class problem, once stated again, still outranks "unverified".
-    unread(data_copy / EVIDENCE, "ent-efflux-many")
+    unread(data_copy / EVIDENCE, "ent-efflux-loscher")
     assert verdict_of("ent-32") == "unverified"
     edit_cell(data_copy / CLAIMS, "claim_id", "ent-32", "drug_class", "kinase inhibitors")
     assert verdict_of("ent-32") == "caveat"

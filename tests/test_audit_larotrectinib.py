@@ -16,7 +16,7 @@ INSTRUCTIONS = "dosing/guide-instructions.csv"
 
 # Written from reading the guide against the primary-literature sheet, independently of the engine.
 EXPECTED = {
-    "lar-01": "caveat",        # same dose with and without CNS metastases: shown in the lung cohort only
+    "lar-01": "consistent",    # same dose with and without CNS metastases: the label's one dosage for every patient
     "lar-02": "consistent",    # 100 mg BID at BSA >= 1.0
     "lar-03": "consistent",    # 100 mg/m2 BID below 1.0, for children as the guide says
     "lar-04": "consistent",    # with or without food
@@ -151,6 +151,8 @@ def test_a_figure_from_the_sheet_alone_is_unverified_and_says_so(results, data_c
      "lar-19", "consistent"),
     # A starting dose below 1.0 m² stated for every patient leaves out that the label's is for children.
     (CLAIMS, "claim_id", "lar-03", "population", "", "lar-03", "caveat"),
+    # The same dose shown only for the lung cohort would be narrower than the guide's statement.
+    (EVIDENCE, "fact_id", "lar-dose-label", "population", "TRK fusion lung cancer", "lar-01", "caveat"),
 ])
 def test_the_verdict_follows_the_data(data_copy, table, key_col, key, column, value, claim_id, verdict):
     before = verdict_of(claim_id)
