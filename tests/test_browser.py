@@ -57,6 +57,22 @@ def test_no_table_needs_sideways_scrolling_at_laptop_width(browser, site, path):
     assert overflowing_tables(browser, site, path, LAPTOP) == []
 
 
+@pytest.mark.parametrize("path", ["chapters/entrectinib.html", "chapters/larotrectinib.html", "chapters/audit.html"])
+def test_claim_table_columns_keep_their_widths_at_laptop_width(browser, site, path):
+    """The theme lays out notebook tables by their content, which squeezed "the guide says" to a few
+    letters a line; the claim tables keep fixed columns: the three text columns share what is left."""
+    page = browser.new_page(viewport={"width": LAPTOP[0], "height": LAPTOP[1]})
+    try:
+        page.goto(f"{site}/{path}", wait_until="load")
+        widths = page.evaluate("""() => Array.from(document.querySelectorAll('table.claim-table')).map(t =>
+            Array.from(t.querySelectorAll('thead th')).map(th => Math.round(th.getBoundingClientRect().width)))""")
+    finally:
+        page.close()
+    assert widths, f"{path} has no claim table"
+    narrow = [w for w in widths if min(w[2:]) < 150]
+    assert narrow == [], f"{path}: claim tables whose text columns are under 150 px (widths in px): {narrow}"
+
+
 @pytest.mark.parametrize("scheme", ["dark", "light"])
 def test_the_page_follows_the_system_colour_scheme(browser, site, scheme):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, color_scheme=scheme)

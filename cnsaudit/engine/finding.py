@@ -118,13 +118,16 @@ class Finding:
         for c in self.checks:
             if c.rounded_twice and (text := said(c)) not in parts:
                 parts.append(text)
-        note = _get(self.fact, "note")
-        if verdict == "unverified" and note and not any(note in part for part in parts):
-            parts.append(note)
         for c in self.checks:
             if c.info and (text := said(c)) not in parts:
                 parts.append(text)
-        return "; ".join(parts) if parts else "reproduced"
+        text = "; ".join(parts) if parts else "reproduced"
+        # The fact's note is a sentence of its own (a capital, often several clauses), so it follows
+        # the clauses as one, not after a semicolon.
+        note = _get(self.fact, "note")
+        if verdict == "unverified" and note and note not in text:
+            text = f"{text.rstrip('.')}. {note}"
+        return text
 
     def source(self, singular_verb: str) -> str:
         """The fact's source named, with the verb agreeing: 'Bayer 2019 prints', 'Fischer et al. 2020 print'."""
