@@ -22,11 +22,9 @@ from .checks import (  # noqa: F401
 )
 from .vocabulary import (  # noqa: F401
     ASSESSORS, CLASS_EXTENTS, CONSEQUENCES, DERIVATION_METHODS, DESIGNS, DRUG_CLASSES, DRUGS, ENDPOINTS,
-    LOOK_IN, MEASURES,
-    QUOTE_KINDS, SCOPES, SEARCH_OUTCOMES, SETTLING_DESIGNS, SOURCE_KINDS, SPECIES,
-    SPECIES_SEPARATOR,
-    STATUS_MEANING, STATUSES,
-    STEADY_STATE, STRENGTHS, TOTAL_PLASMA_MEASURES, UNITS, UNREAD_STATUSES, VALUE_TYPES, NONHUMAN_DESIGNS,
+    LOOK_IN, MEASURES, NONHUMAN_DESIGNS, QUOTE_KINDS, SCOPES, SEARCH_OUTCOMES, SETTLING_DESIGNS, SOURCE_KINDS,
+    SPECIES, SPECIES_SEPARATOR, STATUS_MEANING, STATUSES, STEADY_STATE, STRENGTHS, TOTAL_PLASMA_MEASURES, UNITS,
+    UNREAD_STATUSES, VALUE_TYPES,
 )
 
 
@@ -120,6 +118,9 @@ _COMMON = {
 }
 DRUG_LIST = r"^[a-z]+(?: [a-z]+)*$"
 
+# The evidence tables' row rules: the schema runs them and the error messages map each to its columns.
+_EVIDENCE_RULES = [*_rules("value"), _status_rule(), _excerpt_rule(), _category_rule("value"), _species_rule()]
+
 EVIDENCE = pa.DataFrameSchema(
     {
         "fact_id": _col("id", unique=True),
@@ -146,8 +147,7 @@ EVIDENCE = pa.DataFrameSchema(
         "excerpt": _col("text", nullable=True),
         "note": _col("text", nullable=True),
     },
-    checks=[r.as_check() for r in [*_rules("value"), _status_rule(), _excerpt_rule(), _category_rule("value"),
-                                   _species_rule()]],
+    checks=[r.as_check() for r in _EVIDENCE_RULES],
     strict=True,
     name="evidence",
 )
@@ -273,8 +273,7 @@ EXCLUSIONS = pa.DataFrameSchema(
 )
 
 ROW_RULE_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
-    **{("evidence", r.name): r.columns
-       for r in [*_rules("value"), _status_rule(), _excerpt_rule(), _category_rule("value"), _species_rule()]},
+    **{("evidence", r.name): r.columns for r in _EVIDENCE_RULES},
     **{("claims", r.name): r.columns for r in [*_rules("reported"), _category_rule("reported")]},
     ("to-read", _one_of_rule().name): _one_of_rule().columns,
 }

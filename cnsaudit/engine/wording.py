@@ -151,12 +151,11 @@ _NOT_READ = {
 def unread(kind: str, f: dict, thing: str, short: bool = False) -> str:
     """That the figure or statement (`thing`) behind a caveat or worse was itself not read, from the
     fields of the check that found it unread; `short`: for a headline."""
-    if kind == "derivation":
-        return (f"The {thing} itself was not read in the source." if short
-                else f"The {thing} itself is not printed in any source read, and the printed figures do not "
-                     "pin it down.")
     if short:  # within UNREAD_WORDS, so that it fits beside a short meaning (HEADLINE_WORDS in all)
         return f"The {thing} itself was not read in the source."
+    if kind == "derivation":
+        return (f"The {thing} itself is not printed in any source read, and the printed figures do not "
+                "pin it down.")
     return f"The {thing} itself was not read in the source ({_NOT_READ[f['status']]}), so it is unconfirmed."
 
 

@@ -87,7 +87,7 @@ def missing(site: Path, folder: Path = OUT) -> dict[str, list[str]]:
     themes = set().union(*(font_glyphs(theme_fonts() / name) for name in FONTS))
     gaps = {}
     for what, points in used_glyphs(site).items():
-        # A glyph neither theme font has is not an icon of these fonts (the regular weight, unused).
+        # A glyph none of the theme's fonts has is not an icon of these fonts.
         lost = sorted(p for p in points & themes if p not in have)
         if lost:
             gaps[what] = [f"U+{p:04X}" for p in lost]
